@@ -1,0 +1,105 @@
+"""Ordered schema migrations, recorded in the database; never edit one that has shipped."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("news_archive")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Create runs, fetches, articles and versions, with full-text search on articles."""
+    db["runs"].create(
+        {
+            "id": int,
+            "spider": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "finish_reason": str,
+            "arguments": str,
+            "hostname": str,
+            "pid": int,
+            "fetch_count": int,
+            "articles_new": int,
+            "articles_changed": int,
+            "stats": str,
+        },
+        pk="id",
+    )
+    db["fetches"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "url": str,
+            "method": str,
+            "status": int,
+            "fetched_at": str,
+            "content_type": str,
+            "content_length": int,
+            "payload_digest": str,
+            "warc_type": str,
+            "warc_filename": str,
+            "warc_offset": int,
+            "warc_length": int,
+            "warc_record_id": str,
+            "request_record_id": str,
+            "etag": str,
+            "last_modified": str,
+            "location": str,
+            "ip_address": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["fetches"].create_index(["url"])
+    db["fetches"].create_index(["warc_filename", "warc_offset"], unique=True)
+    article_columns = {
+        "title": str,
+        "author": str,
+        "published": str,
+        "published_utc": str,
+        "modified": str,
+        "language": str,
+        "section": str,
+        "tags": str,
+        "description": str,
+        "image": str,
+        "text": str,
+        "word_count": int,
+        "content_sha256": str,
+    }
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,
+            **article_columns,
+            "version_count": int,
+            "first_seen": str,
+            "last_seen": str,
+            "last_fetch_id": int,
+        },
+        pk="id",
+        not_null={"url", "text"},
+        foreign_keys=[("last_fetch_id", "fetches", "id")],
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["published_utc"])
+    db["versions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "version": int,
+            "fetch_id": int,
+            "captured_at": str,
+            **article_columns,
+        },
+        pk="id",
+        not_null={"article_id", "version", "text"},
+        foreign_keys=[("article_id", "articles", "id"), ("fetch_id", "fetches", "id")],
+    )
+    db["versions"].create_index(["article_id", "version"], unique=True)
+    db["articles"].enable_fts(
+        ["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="porter"
+    )

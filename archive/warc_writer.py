@@ -1,0 +1,177 @@
+"""Writing HTTP exchanges to rotating, gzip-per-record WARC files with warcio."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+from archive.models import WarcLocation
+
+WARC_VERSION = "WARC/1.1"
+DEFAULT_MAX_SIZE = 1024**3
+
+# Twisted de-chunks bodies before the crawler sees them, so the header would lie about
+# the bytes that follow it; it is kept under this name instead (the convention of pywb
+# and Browsertrix for headers whose meaning no longer holds).
+ORIGINAL_HEADER_PREFIX = "X-Archive-Orig-"
+_HOP_HEADERS = {"transfer-encoding"}
+
+
+@dataclass
+class HttpExchange:
+    """One HTTP request and its response, as sent and received on the wire."""
+
+    url: str
+    method: str
+    status: int
+    reason: str
+    http_version: str = "HTTP/1.1"
+    request_http_version: str = "HTTP/1.1"
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    request_body: bytes = b""
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    ip_address: str | None = None
+    date: datetime | None = None
+
+    @property
+    def request_target(self) -> str:
+        """The request line's target: path and query string, as the server saw it."""
+        parts = urlsplit(self.url)
+        target = parts.path or "/"
+        return f"{target}?{parts.query}" if parts.query else target
+
+
+@dataclass
+class WrittenExchange:
+    """Where an exchange went: the response record, the request record and the digest."""
+
+    response: WarcLocation
+    request_record_id: str
+    payload_digest: str | None
+
+
+def warc_filename(prefix: str, serial: int, when: datetime | None = None) -> str:
+    """A WARC file name unique per worker, in Heritrix's prefix-time-serial-pid~host form."""
+    when = when or datetime.now(UTC)
+    stamp = when.strftime("%Y%m%d%H%M%S") + f"{when.microsecond // 1000:03d}"
+    host = socket.gethostname().replace("~", "-").replace("/", "-")
+    return f"{prefix}-{stamp}-{serial:05d}-{os.getpid()}~{host}.warc.gz"
+
+
+def _recorded_response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [
+        (f"{ORIGINAL_HEADER_PREFIX}{name}" if name.lower() in _HOP_HEADERS else name, value)
+        for name, value in headers
+    ]
+
+
+class WarcWriter:
+    """Appends request/response record pairs to WARC files, rotating at `max_size` bytes."""
+
+    def __init__(
+        self,
+        directory: str | Path,
+        *,
+        prefix: str = "NEWS",
+        max_size: int = DEFAULT_MAX_SIZE,
+        warcinfo: dict[str, str] | None = None,
+    ):
+        self.directory = Path(directory)
+        self.prefix = prefix
+        self.max_size = max_size
+        self.warcinfo = dict(warcinfo or {})
+        self.filename: str | None = None
+        self._file: BinaryIO | None = None
+        self._writer: WARCWriter | None = None
+        self._serial = itertools.count()
+
+    def write_exchange(self, exchange: HttpExchange) -> WrittenExchange:
+        """Write the response then the request record of one exchange; say where."""
+        writer, handle = self._current()
+        date = exchange.date or datetime.now(UTC)
+        warc_date = datetime_to_iso_date(date.astimezone(UTC).replace(tzinfo=None), use_micros=True)
+        common = {"WARC-Date": warc_date}
+        if exchange.ip_address:
+            common["WARC-IP-Address"] = exchange.ip_address
+
+        http_response = StatusAndHeaders(
+            f"{exchange.status} {exchange.reason}".strip(),
+            _recorded_response_headers(exchange.response_headers),
+            protocol=exchange.http_version,
+        )
+        response = writer.create_warc_record(
+            exchange.url,
+            "response",
+            payload=BytesIO(exchange.body),
+            length=len(exchange.body),
+            http_headers=http_response,
+            warc_headers_dict=dict(common),
+        )
+        http_request = StatusAndHeaders(
+            f"{exchange.method} {exchange.request_target} {exchange.request_http_version}",
+            list(exchange.request_headers),
+            is_http_request=True,
+        )
+        response_id = response.rec_headers.get_header("WARC-Record-ID")
+        request = writer.create_warc_record(
+            exchange.url,
+            "request",
+            payload=BytesIO(exchange.request_body),
+            length=len(exchange.request_body),
+            http_headers=http_request,
+            warc_headers_dict={**common, "WARC-Concurrent-To": response_id},
+        )
+        offset = handle.tell()
+        writer.write_record(response)
+        length = handle.tell() - offset
+        writer.write_record(request)
+        handle.flush()
+        return WrittenExchange(
+            response=WarcLocation(
+                filename=self.filename or "",
+                offset=offset,
+                length=length,
+                record_id=response_id,
+            ),
+            request_record_id=request.rec_headers.get_header("WARC-Record-ID"),
+            payload_digest=response.rec_headers.get_header("WARC-Payload-Digest"),
+        )
+
+    def close(self) -> None:
+        """Flush and close the current file; the next write opens a new one."""
+        if self._file is not None:
+            self._file.close()
+        self._file = self._writer = None
+        self.filename = None
+
+    def _current(self) -> tuple[WARCWriter, BinaryIO]:
+        if self._file is not None and self._file.tell() >= self.max_size:
+            self.close()
+        if self._file is None or self._writer is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            while True:
+                name = warc_filename(self.prefix, next(self._serial))
+                try:
+                    handle = open(self.directory / name, "xb")  # noqa: SIM115 - kept open
+                except FileExistsError:
+                    continue
+                break
+            self._file, self.filename = handle, name
+            self._writer = WARCWriter(handle, gzip=True, warc_version=WARC_VERSION)
+            info = {"format": "WARC File Format 1.1", **self.warcinfo}
+            info.setdefault("hostname", socket.gethostname())
+            self._writer.write_record(self._writer.create_warcinfo_record(name, info))
+            handle.flush()
+        return self._writer, self._file

@@ -1,0 +1,1 @@
+"""What happens to fetched pages: WARC capture, extraction of clean text, storage."""

@@ -1,0 +1,59 @@
+"""The crawl's handle on its archive: opened once, shared, and closed with the run row."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.settings import SETTINGS_PRIORITIES
+
+from archive.db import open_archive
+from archive.store import ArchiveStore
+
+logger = logging.getLogger(__name__)
+
+_STATUS_BY_REASON = {"finished": "finished", "shutdown": "interrupted"}
+
+
+def command_line_settings(crawler: Crawler) -> dict[str, Any]:
+    """The settings given on the command line (`-s NAME=VALUE`), for the run record."""
+    return {
+        name: crawler.settings[name]
+        for name in crawler.settings
+        if crawler.settings.getpriority(name) == SETTINGS_PRIORITIES["cmdline"]
+    }
+
+
+class ArchiveSession:
+    """Scrapy extension owning the crawl's `ArchiveStore` and its row in `runs`."""
+
+    def __init__(self, archive_dir: str, crawler: Crawler):
+        self.archive_dir = archive_dir
+        self.crawler = crawler
+        self.store = ArchiveStore(open_archive(archive_dir))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveSession:
+        """Open the archive named by ARCHIVE_DIR and follow the spider's lifetime."""
+        session = cls(crawler.settings.get("ARCHIVE_DIR"), crawler)
+        crawler.signals.connect(session.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(session.spider_closed, signal=signals.spider_closed)
+        return session
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Record the start of the run."""
+        arguments = {
+            "spider_arguments": getattr(spider, "arguments", {}),
+            "settings": command_line_settings(self.crawler),
+        }
+        run_id = self.store.start_run(spider.name, arguments)
+        logger.info("Archiving into %s (run %d)", self.archive_dir, run_id)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Record the end of the run with Scrapy's stats, then close the database."""
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        status = _STATUS_BY_REASON.get(reason, reason)
+        self.store.finish_run(status, reason, stats)
+        self.store.db.close()

@@ -1,0 +1,128 @@
+"""Clean article text and metadata from one HTML page: trafilatura plus site rules.
+
+`extract_article(html, url, rules)` is the one function the crawl, the tests and the
+benchmarks call; it never raises on bad input, it returns None and logs why.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import lxml.etree
+import lxml.html
+from cssselect import HTMLTranslator
+from lxml.html import HtmlElement
+from trafilatura import extract
+from trafilatura.settings import Extractor
+
+from archive.models import Article
+from pipelines.metadata import read_metadata
+
+logger = logging.getLogger(__name__)
+
+# Built once: trafilatura reads its options from this object on every call.
+TRAFILATURA_OPTIONS = Extractor(
+    output_format="txt", comments=False, tables=True, links=False, images=False
+)
+_css = HTMLTranslator()
+
+
+@dataclass(frozen=True)
+class ExtractionRules:
+    """What a site or theme profile adds to trafilatura, as CSS selectors and regexes.
+
+    - `content`: selectors of the article body container, tried in order; when one
+      matches, only that element is extracted (the rest of the page is chrome).
+    - `prune`: selectors of elements removed before extraction (ads, share bars, boxes).
+    - `boilerplate`: regexes; a paragraph of the clean text that matches one is dropped.
+    """
+
+    content: tuple[str, ...] = ()
+    prune: tuple[str, ...] = ()
+    boilerplate: tuple[str, ...] = ()
+
+    @cached_property
+    def _content_xpaths(self) -> list[lxml.etree.XPath]:
+        return [lxml.etree.XPath(_css.css_to_xpath(s)) for s in self.content]
+
+    @cached_property
+    def _prune_xpath(self) -> lxml.etree.XPath | None:
+        if not self.prune:
+            return None
+        return lxml.etree.XPath(" | ".join(_css.css_to_xpath(s) for s in self.prune))
+
+    @cached_property
+    def _boilerplate_re(self) -> re.Pattern[str] | None:
+        if not self.boilerplate:
+            return None
+        return re.compile("|".join(f"(?:{p})" for p in self.boilerplate))
+
+    def body(self, tree: HtmlElement) -> HtmlElement:
+        """A pruned copy of the page, reduced to the body container when one matches."""
+        container = next((found[0] for xp in self._content_xpaths if (found := xp(tree))), None)
+        if container is None:
+            body = copy.deepcopy(tree)
+        else:
+            body = lxml.html.Element("html")
+            lxml.etree.SubElement(body, "body").append(copy.deepcopy(container))
+        if self._prune_xpath is not None:
+            for element in self._prune_xpath(body):
+                element.drop_tree()
+        return body
+
+    def keep(self, paragraph: str) -> bool:
+        """False for a paragraph that is the site's boilerplate."""
+        return self._boilerplate_re is None or not self._boilerplate_re.search(paragraph)
+
+
+GENERIC_RULES = ExtractionRules()
+
+
+def parse_html(html: str | bytes) -> HtmlElement | None:
+    """Parse a page, returning None for empty or unparseable input."""
+    if not html or not html.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        logger.debug("unparseable HTML: %s", exc)
+        return None
+
+
+def clean_text(tree: HtmlElement, url: str, rules: ExtractionRules = GENERIC_RULES) -> str:
+    """The article body as plain text, one paragraph a line, boilerplate removed."""
+    text = extract(rules.body(tree), url=url, options=TRAFILATURA_OPTIONS) or ""
+    paragraphs = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(p for p in paragraphs if p and rules.keep(p))
+
+
+def extract_article(
+    html: str | bytes, url: str, rules: ExtractionRules = GENERIC_RULES
+) -> Article | None:
+    """Clean text and metadata of an article page, or None when it has no text."""
+    tree = parse_html(html)
+    if tree is None:
+        logger.info("no HTML to extract from %s", url)
+        return None
+    text = clean_text(tree, url, rules)
+    if not text:
+        logger.info("no article text found in %s", url)
+        return None
+    meta = read_metadata(tree, url)
+    return Article(
+        url=url,
+        title=meta["title"],
+        author=meta["author"],
+        published=meta["published"],
+        modified=meta["modified"],
+        language=meta["language"],
+        section=meta["section"],
+        tags=meta["tags"],
+        description=meta["description"],
+        image=meta["image"],
+        text=text,
+    )

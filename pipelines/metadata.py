@@ -1,0 +1,179 @@
+"""Article metadata from a page: JSON-LD and meta tags first, trafilatura second."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from extruct.jsonld import JsonLdExtractor
+from lxml.html import HtmlElement
+from trafilatura.metadata import extract_metadata as trafilatura_metadata
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNews",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "TechArticle",
+        "Report",
+    }
+)
+FIELDS = ("title", "author", "published", "modified", "language", "section", "tags")
+_jsonld = JsonLdExtractor()
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type", ())
+    return {kind} if isinstance(kind, str) else {k for k in kind if isinstance(k, str)}
+
+
+def jsonld_nodes(tree: HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON-LD node of a page, with Yoast-style `@graph` lists flattened."""
+    try:
+        items = _jsonld.extract_items(tree)
+    except ValueError as exc:  # broken JSON-LD is common; the page may still be fine
+        logger.debug("unreadable JSON-LD: %s", exc)
+        return []
+    nodes: list[dict[str, Any]] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        graph = item.get("@graph")
+        if isinstance(graph, list):
+            nodes.extend(node for node in graph if isinstance(node, dict))
+        else:
+            nodes.append(item)
+    return nodes
+
+
+def article_node(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The JSON-LD node describing the page as an article, if there is one."""
+    return next((node for node in nodes if _types(node) & ARTICLE_TYPES), None)
+
+
+def _resolve(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
+    if isinstance(value, dict) and set(value) == {"@id"}:
+        return by_id.get(value["@id"], value)
+    return value
+
+
+def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    names = []
+    for item in values:
+        item = _resolve(item, by_id)
+        if isinstance(item, dict):
+            item = item.get("name")
+        if isinstance(item, str) and item.strip():
+            names.append(item.strip())
+    return names
+
+
+def _text_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return []
+    return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+
+
+def _iso(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return value
+
+
+def _from_jsonld(tree: HtmlElement) -> dict[str, Any]:
+    nodes = jsonld_nodes(tree)
+    node = article_node(nodes)
+    if node is None:
+        return {}
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+    sections = _text_list(node.get("articleSection"))
+    authors = _names(node.get("author"), by_id)
+    return {
+        "title": (node.get("headline") or node.get("name") or "").strip() or None,
+        "author": ", ".join(authors) or None,
+        "published": _iso(node.get("datePublished")),
+        "modified": _iso(node.get("dateModified")),
+        "language": node.get("inLanguage") if isinstance(node.get("inLanguage"), str) else None,
+        "section": sections[0] if sections else None,
+        "tags": _text_list(node.get("keywords")),
+    }
+
+
+def _meta(tree: HtmlElement) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name")
+        content = element.get("content")
+        if key and content and content.strip():
+            found.setdefault(key.strip().lower(), []).append(content.strip())
+    return found
+
+
+def _from_meta(tree: HtmlElement) -> dict[str, Any]:
+    meta = _meta(tree)
+
+    def first(*keys: str) -> str | None:
+        return next((meta[k][0] for k in keys if k in meta), None)
+
+    root = tree.getroottree().getroot()
+    locale = first("og:locale")
+    return {
+        "title": first("og:title", "twitter:title"),
+        "author": first("author", "article:author", "twitter:data1"),
+        "published": _iso(first("article:published_time", "og:article:published_time")),
+        "modified": _iso(first("article:modified_time", "og:updated_time")),
+        "language": root.get("lang") or (locale.replace("_", "-") if locale else None),
+        "section": first("article:section"),
+        "tags": meta.get("article:tag", []),
+        "description": first("description", "og:description", "twitter:description"),
+        "image": first("og:image", "twitter:image"),
+    }
+
+
+def _from_trafilatura(tree: HtmlElement, url: str) -> dict[str, Any]:
+    try:
+        document = trafilatura_metadata(tree, default_url=url)
+    except Exception as exc:  # noqa: BLE001 - a metadata fallback must never stop a crawl
+        logger.debug("trafilatura metadata failed on %s: %s", url, exc)
+        return {}
+    return {
+        "title": document.title,
+        "author": document.author,
+        "published": _iso(document.date),
+        "section": (document.categories or [None])[0],
+        "tags": list(document.tags or []),
+        "description": document.description,
+        "image": document.image,
+    }
+
+
+def read_metadata(tree: HtmlElement, url: str) -> dict[str, Any]:
+    """Title, author, dates, language, section, tags, description and image of a page."""
+    sources = [_from_jsonld(tree), _from_meta(tree)]
+    merged: dict[str, Any] = {}
+    for key in (*FIELDS, "description", "image"):
+        merged[key] = next((s[key] for s in sources if s.get(key)), None)
+    if not all(merged[key] for key in ("title", "author", "published")):
+        fallback = _from_trafilatura(tree, url)
+        for key, value in fallback.items():
+            if not merged.get(key) and value:
+                merged[key] = value
+    merged["tags"] = list(dict.fromkeys(merged["tags"] or []))
+    return merged

@@ -1,0 +1,46 @@
+"""Item pipeline saving extracted articles as versions in the SQLite archive."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+from archive.store import ArchiveStore
+from pipelines.archive_session import ArchiveSession
+from spiders.items import ArticleItem
+
+logger = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    """Saves each article; a new `versions` row only when its clean text changed."""
+
+    def __init__(self, store: ArchiveStore, stats: StatsCollector):
+        self.store = store
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        """Share the crawl's archive session."""
+        session = crawler.get_extension(ArchiveSession)
+        if session is None:
+            raise NotConfigured("storing articles needs the ArchiveSession extension")
+        return cls(session.store, crawler.stats)
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        """Store the item's article and count what happened to it."""
+        if item.article is None or item.fetch_id is None or item.fetched_at is None:
+            self.stats.inc_value("archive/store_skipped")
+            raise DropItem(f"{item.url} has no article or no archived fetch")
+        try:
+            outcome = self.store.save_article(item.article, item.fetch_id, item.fetched_at)
+        except sqlite3.Error as exc:
+            self.stats.inc_value("archive/store_error")
+            logger.error("Cannot store %s (its page is in the WARC): %s", item.url, exc)
+            raise DropItem(f"storage failed for {item.url}") from exc
+        self.stats.inc_value(f"archive/articles_{outcome}")
+        return item

@@ -1,0 +1,165 @@
+"""Downloader middleware writing every HTTP exchange to WARC and to the `fetches` table."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+import scrapy
+import warcio
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Headers, Response
+from scrapy.statscollectors import StatsCollector
+
+from archive.db import warc_dir
+from archive.models import Fetch
+from archive.store import ArchiveStore
+from archive.warc_writer import HttpExchange, WarcWriter
+from pipelines.archive_session import ArchiveSession
+
+logger = logging.getLogger(__name__)
+
+FETCH_META_KEY = "archive_fetch"
+
+
+def _header_pairs(headers: Headers) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _first(headers: Headers, name: str) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value is not None else None
+
+
+def request_headers_as_sent(request: Request) -> list[tuple[str, str]]:
+    """The request's headers, with the Host and Content-Length the HTTP client adds."""
+    pairs = _header_pairs(request.headers)
+    names = {name.lower() for name, _ in pairs}
+    added = []
+    if "host" not in names:
+        added.append(("Host", urlsplit(request.url).netloc))
+    if request.body and "content-length" not in names:
+        added.append(("Content-Length", str(len(request.body))))
+    return added + pairs
+
+
+def exchange_from(request: Request, response: Response, now: datetime) -> HttpExchange:
+    """Describe a Scrapy request/response pair as the HTTP exchange that happened."""
+    latency = request.meta.get("download_latency") or 0.0
+    return HttpExchange(
+        url=response.url,
+        method=request.method,
+        status=response.status,
+        reason=_reason(response.status),
+        http_version=response.protocol or "HTTP/1.1",
+        request_headers=request_headers_as_sent(request),
+        request_body=request.body,
+        response_headers=_header_pairs(response.headers),
+        body=response.body,
+        ip_address=str(response.ip_address) if response.ip_address else None,
+        date=now - timedelta(seconds=latency),
+    )
+
+
+class WarcCaptureMiddleware:
+    """Writes request and response records for each exchange, before anything alters them."""
+
+    def __init__(self, writer: WarcWriter, store: ArchiveStore, stats: StatsCollector):
+        self.writer = writer
+        self.store = store
+        self.stats = stats
+        self._failed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
+        """Build the writer from WARC_* settings and share the crawl's archive session."""
+        session = crawler.get_extension(ArchiveSession)
+        if session is None:
+            raise NotConfigured("WARC capture needs the ArchiveSession extension")
+        settings = crawler.settings
+        spider = crawler.spider
+        contact = settings.get("CRAWL_CONTACT_URL")
+        warcinfo = {
+            "software": (
+                f"{settings.get('BOT_NAME')}/{settings.get('VERSION', '0')} "
+                f"(Scrapy/{scrapy.__version__}; warcio/{warcio.__version__})"
+            ),
+            "hostname": socket.gethostname(),
+            "http-header-user-agent": settings.get("USER_AGENT"),
+            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "operator": contact,
+            "isPartOf": spider.name if spider else None,
+            "description": (
+                f"Crawl of {getattr(spider, 'base_url', '?')} by spider {spider.name}"
+                if spider
+                else None
+            ),
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        }
+        writer = WarcWriter(
+            warc_dir(session.archive_dir),
+            prefix=settings.get("WARC_PREFIX", "NEWS"),
+            max_size=settings.getint("WARC_MAX_SIZE"),
+            warcinfo={k: v for k, v in warcinfo.items() if v},
+        )
+        middleware = cls(writer, session.store, crawler.stats)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Archive the exchange, remember its fetch id on the request, pass it on."""
+        if urlsplit(response.url).scheme not in ("http", "https"):
+            return response
+        now = datetime.now(UTC)
+        exchange = exchange_from(request, response, now)
+        try:
+            written = self.writer.write_exchange(exchange)
+            fetch = Fetch(
+                url=exchange.url,
+                method=exchange.method,
+                status=exchange.status,
+                fetched_at=now.isoformat(timespec="milliseconds"),
+                response=written.response,
+                request_record_id=written.request_record_id,
+                payload_digest=written.payload_digest,
+                content_type=_first(response.headers, "Content-Type"),
+                content_length=len(response.body),
+                etag=_first(response.headers, "ETag"),
+                last_modified=_first(response.headers, "Last-Modified"),
+                location=_first(response.headers, "Location"),
+                ip_address=exchange.ip_address,
+            )
+            fetch_id = self.store.record_fetch(fetch)
+        except (OSError, sqlite3.Error) as exc:
+            self.stats.inc_value("archive/warc_error")
+            if not self._failed:
+                logger.error(
+                    "Cannot archive %s: %s (further errors counted only)", response.url, exc
+                )
+                self._failed = True
+            return response
+        request.meta[FETCH_META_KEY] = (fetch_id, fetch.fetched_at)
+        self.stats.inc_value("archive/warc_records", 2)
+        self.stats.inc_value("archive/fetches")
+        return response
+
+    def spider_closed(self, spider: Spider) -> None:
+        """Close the current WARC file."""
+        self.writer.close()

@@ -1,0 +1,60 @@
+"""Scrapy settings: polite defaults for real news sites, and the archive's own settings."""
+
+from __future__ import annotations
+
+BOT_NAME = "news-archiver"
+VERSION = "0.1.0"
+
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- The archive -----------------------------------------------------------------------
+ARCHIVE_DIR = "data"
+# WARC files rotate once they pass this many bytes (Heritrix's default is also 1 GB).
+WARC_MAX_SIZE = 1024**3
+WARC_PREFIX = "NEWS"
+
+# --- Politeness --------------------------------------------------------------------------
+# Who runs this crawler: goes into the User-Agent and every WARC's warcinfo record, so a
+# site owner can reach you. Set it to your own page or mailto: address.
+CRAWL_CONTACT_URL = "https://github.com/news-archiver/news-archiver"
+# "{contact}" is replaced by CRAWL_CONTACT_URL (see spiders.news.NewsSpider.update_settings).
+USER_AGENT = f"{BOT_NAME}/{VERSION} (+{{contact}})"
+ROBOTSTXT_OBEY = True
+# Crawl-delay from robots.txt is honoured up to this many seconds.
+ROBOTSTXT_CRAWL_DELAY_MAX = 60.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_DELAY = 0.5
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_TIMEOUT = 60
+# News pages are small; anything this large is not an article page.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+RETRY_TIMES = 2
+COOKIES_ENABLED = True
+# Every response reaches the spider so error pages can be logged; only 2xx are parsed.
+HTTPERROR_ALLOW_ALL = False
+
+# --- Components --------------------------------------------------------------------------
+EXTENSIONS = {
+    "pipelines.archive_session.ArchiveSession": 100,
+    "spiders.crawl_delay.RobotsCrawlDelay": 110,
+}
+DOWNLOADER_MIDDLEWARES = {
+    # Closest to the network: sees the request as sent and the response as received,
+    # before decompression and redirect handling change them.
+    "pipelines.warc.WarcCaptureMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 300,
+    "pipelines.store.StorePipeline": 800,
+}
+
+# --- Scrapy housekeeping -----------------------------------------------------------------
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

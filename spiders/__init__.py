@@ -1,0 +1,1 @@
+"""Spiders: what to fetch from a news site, and which fetched pages are articles."""

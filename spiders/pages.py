@@ -1,0 +1,145 @@
+"""Page parsing for discovery: functions of (body, url), with no Scrapy request logic."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import lxml.etree
+from lxml.html import HtmlElement
+from w3lib.html import strip_html5_whitespace
+
+from pipelines.extraction import parse_html
+from pipelines.metadata import article_node, jsonld_nodes
+
+logger = logging.getLogger(__name__)
+
+_XML_PARSER = lxml.etree.XMLParser(
+    recover=True, remove_comments=True, resolve_entities=False, no_network=True, huge_tree=True
+)
+
+
+@dataclass
+class HtmlPage:
+    """What discovery needs from an HTML page: is it an article, its canonical URL, links."""
+
+    is_article: bool
+    canonical_url: str | None
+    links: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SitemapEntry:
+    """One `<url>` or `<sitemap>` of a sitemap, with the dates that say when it changed."""
+
+    loc: str
+    lastmod: str | None = None
+    news_published: str | None = None
+
+
+@dataclass
+class Sitemap:
+    """A parsed sitemap: an index of other sitemaps, or a set of page URLs."""
+
+    is_index: bool
+    entries: list[SitemapEntry]
+
+
+def _meta_content(tree: HtmlElement, key: str) -> str | None:
+    found = tree.xpath("//meta[@property=$key or @name=$key]/@content", key=key)
+    return found[0].strip() if found else None
+
+
+def is_article_page(tree: HtmlElement) -> bool:
+    """True when the page describes itself as one article (JSON-LD, og:type, WordPress)."""
+    if article_node(jsonld_nodes(tree)) is not None:
+        return True
+    if _meta_content(tree, "og:type") == "article" and _meta_content(
+        tree, "article:published_time"
+    ):
+        return True
+    body_class = " ".join(tree.xpath("//body/@class")).split()
+    return "single-post" in body_class
+
+
+def page_links(tree: HtmlElement, url: str) -> list[str]:
+    """Absolute http(s) URLs of the page's `<a>` and `<area>` links, in page order."""
+    base = tree.xpath("//base/@href")
+    base_url = urljoin(url, strip_html5_whitespace(base[0])) if base else url
+    links = []
+    for href in tree.xpath("//a/@href | //area/@href"):
+        href = strip_html5_whitespace(href)
+        if not href or href.startswith("#"):
+            continue
+        absolute = urljoin(base_url, href)
+        if absolute.startswith(("http://", "https://")):
+            links.append(absolute)
+    return list(dict.fromkeys(links))
+
+
+def parse_html_page(html: str | bytes, url: str) -> HtmlPage:
+    """Classify an HTML page and list its links."""
+    tree = parse_html(html)
+    if tree is None:
+        return HtmlPage(is_article=False, canonical_url=None)
+    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    return HtmlPage(
+        is_article=is_article_page(tree),
+        canonical_url=urljoin(url, canonical[0].strip()) if canonical else None,
+        links=page_links(tree, url),
+    )
+
+
+def _child_text(element: lxml.etree._Element, name: str) -> str | None:
+    found = element.find(f"{{*}}{name}")
+    if found is None:
+        found = element.find(f".//{{*}}{name}")
+    text = found.text if found is not None else None
+    return text.strip() if text and text.strip() else None
+
+
+def parse_sitemap(body: bytes) -> Sitemap | None:
+    """Parse a sitemap or sitemap index (Google News and image extensions included)."""
+    try:
+        root = lxml.etree.fromstring(body, parser=_XML_PARSER)
+    except lxml.etree.XMLSyntaxError as exc:
+        logger.debug("unreadable sitemap: %s", exc)
+        return None
+    if root is None:
+        return None
+    kind = lxml.etree.QName(root).localname
+    if kind not in ("sitemapindex", "urlset"):
+        return None
+    child = "sitemap" if kind == "sitemapindex" else "url"
+    entries = []
+    for element in root.iterfind(f"{{*}}{child}"):
+        loc = _child_text(element, "loc")
+        if loc:
+            entries.append(
+                SitemapEntry(
+                    loc=loc,
+                    lastmod=_child_text(element, "lastmod"),
+                    news_published=_child_text(element, "publication_date"),
+                )
+            )
+    return Sitemap(is_index=kind == "sitemapindex", entries=entries)
+
+
+def parse_feed(body: bytes, url: str) -> list[str]:
+    """Item links of an RSS 2.0, RSS 1.0 or Atom feed."""
+    try:
+        root = lxml.etree.fromstring(body, parser=_XML_PARSER)
+    except lxml.etree.XMLSyntaxError as exc:
+        logger.debug("unreadable feed %s: %s", url, exc)
+        return []
+    if root is None:
+        return []
+    links = [
+        text.strip()
+        for text in root.xpath("//*[local-name()='item']/*[local-name()='link']/text()")
+    ]
+    links += root.xpath(
+        "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
+    )
+    return [urljoin(url, link) for link in dict.fromkeys(links) if link]

@@ -1,0 +1,84 @@
+"""URL policy: one canonical form per page, and which links a crawl may follow."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from fnmatch import fnmatchcase
+from urllib.parse import parse_qsl, urlsplit
+
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+_IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
+
+
+def site_host(url: str) -> str:
+    """The host a site lives on, without a leading `www.` (both forms are the same site)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def base_url_from(url: str | None) -> str:
+    """Validate a site's base URL given by a user; raise ValueError saying what is wrong."""
+    if not url or not url.strip():
+        raise ValueError("no site URL given: pass -a url=https://example.com/")
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(
+            f"site URL {url!r} must start with http:// or https:// "
+            f"(for example -a url=https://{url.split('://')[-1].lstrip('/')})"
+        )
+    if not parts.hostname:
+        raise ValueError(f"site URL {url!r} has no host name")
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme}://{parts.netloc.lower()}{path}"
+
+
+class UrlPolicy:
+    """Canonicalises URLs and decides whether a link is worth fetching on this site."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        tracking_params: Iterable[str] = (),
+        deny: Iterable[str] = (),
+    ):
+        self.base_url = base_url
+        self.host = site_host(base_url)
+        self.tracking_params = tuple(tracking_params)
+        self.deny = re.compile("|".join(f"(?:{p})" for p in deny)) if deny else None
+
+    def on_site(self, url: str) -> bool:
+        """True for an http(s) URL on this site's host (or its www. twin)."""
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and site_host(url) == self.host
+
+    def canonical(self, url: str) -> str:
+        """The one form of a URL: no fragment, no tracking parameters, sorted query."""
+        query_keys = {key for key, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)}
+        tracking = [
+            key
+            for key in query_keys
+            if any(fnmatchcase(key.lower(), pattern) for pattern in self.tracking_params)
+        ]
+        if tracking:
+            url = url_query_cleaner(url, tracking, remove=True, keep_fragments=False)
+        return canonicalize_url(url, keep_fragments=False)
+
+    def is_trap(self, url: str) -> bool:
+        """True for URLs that only waste requests: search, print, AMP, feeds, calendars."""
+        parts = urlsplit(url)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        if parts.path.lower().endswith(_IGNORED_SUFFIXES):
+            return True
+        return bool(self.deny and self.deny.search(target))
+
+    def follow(self, url: str) -> str | None:
+        """The canonical URL to fetch for a link, or None when the link must not be fetched."""
+        if not self.on_site(url):
+            return None
+        canonical = self.canonical(url)
+        return None if self.is_trap(canonical) else canonical

@@ -1,0 +1,34 @@
+# The two commands of the README: `make demo` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-requirements
+ARCHIVE ?= data
+
+.PHONY: install demo test lint format clean
+
+# A fresh venv, pip upgraded inside it (old system pips fail on some resolutions),
+# then the pinned dependency tree. Re-runs only when requirements.txt changes.
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==26.3
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Serve the bundled replica site on 127.0.0.1, crawl it into $(ARCHIVE)/, stop, summarise.
+demo: $(STAMP)
+	$(BIN)/python -m tests.site.demo --archive $(ARCHIVE)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(ARCHIVE)

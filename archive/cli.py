@@ -1,0 +1,172 @@
+"""A thin click layer over the archive's Python API; errors are one line and exit 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.db import ArchiveError, open_archive_readonly
+from archive.export import FORMATS, export_to_file, write_export
+from archive.queries import ExportFilter, archive_stats, count_export_rows, export_rows, search
+
+
+class CliError(click.ClickException):
+    """Bad input from the user: one line on stderr and exit status 2, never a traceback."""
+
+    exit_code = 2
+
+
+def _open(archive_dir: str):
+    try:
+        return open_archive_readonly(archive_dir)
+    except ArchiveError as exc:
+        raise CliError(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option("0.1.0", prog_name="news-archiver")
+def cli() -> None:
+    """Query, search and export a news archive made by the crawler.
+
+    An archive is a directory holding archive.db (SQLite) and warc/*.warc.gz.
+
+    \b
+    Example:
+        python -m archive stats data
+    """
+
+
+@cli.command()
+@click.argument("archive_dir")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("--output", "-o", default="-", help="File to write; '-' for standard output.")
+@click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD).")
+@click.option("--query", help="Only articles matching this full-text (FTS5) query.")
+@click.option("--all-versions", is_flag=True, help="One record per version, not per article.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+def export(
+    archive_dir: str,
+    fmt: str,
+    output: str,
+    since: str | None,
+    until: str | None,
+    query: str | None,
+    all_versions: bool,
+    force: bool,
+) -> None:
+    """Export articles (clean text and metadata) as JSON Lines or CSV.
+
+    Each record holds url, title, author, published, modified, language, section,
+    tags, text, word_count, version, fetched_at, content_sha256 and the WARC
+    location of the capture the text came from (warc_filename, warc_offset,
+    warc_record_id).
+
+    \b
+    Example:
+        python -m archive export data --format jsonl --output articles.jsonl
+        python -m archive export data --since 2023-05-01 --query "child trafficking"
+    """
+    db = _open(archive_dir)
+    selection = ExportFilter(since=since, until=until, query=query, all_versions=all_versions)
+    try:
+        total = count_export_rows(db, selection)
+        if output == "-":
+            write_export(export_rows(db, selection), fmt, sys.stdout)
+            return
+        target = Path(output)
+        if target.exists() and not force:
+            raise CliError(f"{output} already exists; pass --force to overwrite it")
+        if target.is_dir():
+            raise CliError(f"{output} is a directory")
+        if not target.parent.is_dir():
+            raise CliError(f"cannot write {output}: folder {target.parent} does not exist")
+        with click.progressbar(
+            length=total, label=f"Exporting to {output}", file=sys.stderr
+        ) as bar:
+            count = export_to_file(_counting(export_rows(db, selection), bar), fmt, target)
+    except ArchiveError as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    click.echo(f"Exported {count} records to {output}", err=True)
+
+
+def _counting(rows: Iterator[dict[str, Any]], bar: Any) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        bar.update(1)
+        yield row
+
+
+@cli.command(name="search")
+@click.argument("archive_dir")
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+def search_command(archive_dir: str, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over article titles and text, best matches first.
+
+    QUERY uses SQLite FTS5 syntax: words, "exact phrases", OR, NOT, prefix*.
+
+    \b
+    Example:
+        python -m archive search data "child trafficking"
+    """
+    db = _open(archive_dir)
+    try:
+        hits = search(db, query, limit)
+    except ArchiveError as exc:
+        raise CliError(str(exc)) from exc
+    for hit in hits:
+        if as_json:
+            click.echo(json.dumps(hit.__dict__, ensure_ascii=False))
+        else:
+            click.echo(f"{hit.title}\n  {hit.url}  ({hit.published or 'undated'})")
+            click.echo(f"  {hit.snippet}\n")
+    if not as_json:
+        click.echo(f"{len(hits)} result{'s' if len(hits) != 1 else ''}", err=True)
+
+
+@cli.command()
+@click.argument("archive_dir")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(archive_dir: str, as_json: bool) -> None:
+    """Summarise an archive: articles, versions, fetches, runs and WARC files.
+
+    \b
+    Example:
+        python -m archive stats data
+    """
+    db = _open(archive_dir)
+    figures = archive_stats(db, archive_dir)
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    warc_bytes = sum(f["bytes"] for f in figures["warc_files"])
+    statuses = ", ".join(f"{k}: {v}" for k, v in figures["fetches_by_status"].items())
+    lines = [
+        f"Archive:   {Path(archive_dir).resolve()}",
+        f"Articles:  {figures['articles']} ({figures['versions']} versions, "
+        f"{figures['words']:,} words)",
+        f"Published: {figures['published_first'] or '-'} to {figures['published_last'] or '-'}",
+        f"Fetches:   {figures['fetches']} ({statuses or 'none'})",
+        f"Runs:      {figures['runs']}",
+        f"WARC:      {len(figures['warc_files'])} files, {warc_bytes / 1e6:.1f} MB",
+    ]
+    lines += [f"  {f['name']}  {f['bytes']:,} bytes" for f in figures["warc_files"]]
+    run = figures["last_run"]
+    if run:
+        lines.append(
+            f"Last run:  #{run['id']} {run['spider']} {run['status']}, {run['fetches']} fetches, "
+            f"{run['articles_new']} new and {run['articles_changed']} changed articles"
+        )
+    if figures["sections"]:
+        lines.append(
+            "Sections:  " + ", ".join(f"{k} ({v})" for k, v in figures["sections"].items())
+        )
+    click.echo("\n".join(lines))

@@ -1,0 +1,141 @@
+"""`python -m archive`: export, search and stats, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import cli
+from archive.db import open_archive
+from archive.models import Article, Fetch, WarcLocation
+from archive.queries import EXPORT_FIELDS
+from archive.store import ArchiveStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def archive_dir(tmp_path: Path) -> Path:
+    """A small archive: two articles, one of them in two versions."""
+    directory = tmp_path / "archive"
+    store = ArchiveStore(open_archive(directory))
+    store.start_run("news", {})
+    texts = [
+        ("https://example.com/peru/", "Peru and the US fight child trafficking.", "2023-05-29"),
+        ("https://example.com/peru/", "Peru and the US fight child trafficking together.", None),
+        ("https://example.com/cup/", "The cup final ended in a draw.", "2023-04-02"),
+    ]
+    for n, (url, text, published) in enumerate(texts, start=1):
+        fetch_id = store.record_fetch(
+            Fetch(
+                url=url,
+                method="GET",
+                status=200,
+                fetched_at=f"2026-11-29T10:00:0{n}+00:00",
+                response=WarcLocation("NEWS-1.warc.gz", n * 100, 50, f"<urn:uuid:{n}>"),
+                request_record_id=f"<urn:uuid:r{n}>",
+            )
+        )
+        item = Article(url=url, title=f"Title {n}", published=published or "2023-05-29", text=text)
+        store.save_article(item, fetch_id, f"2026-11-29T10:00:0{n}+00:00")
+    store.finish_run("finished", "finished", {})
+    store.db.close()
+    return directory
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_export_jsonl_has_the_contract_fields(archive_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = run("export", str(archive_dir), "--format", "jsonl", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 2
+    for record in records:
+        assert list(record) == list(EXPORT_FIELDS)
+    peru = next(r for r in records if r["url"] == "https://example.com/peru/")
+    assert peru["version"] == 2
+    assert peru["text"] == "Peru and the US fight child trafficking together."
+
+
+def test_export_csv_all_versions(archive_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    result = run("export", str(archive_dir), "--format", "csv", "-o", str(out), "--all-versions")
+    assert result.exit_code == 0, result.output
+    with out.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 3
+    assert tuple(rows[0]) == EXPORT_FIELDS
+
+
+def test_export_filters(archive_dir: Path) -> None:
+    result = run("export", str(archive_dir), "--since", "2023-05-01", "--query", "trafficking")
+    assert result.exit_code == 0
+    (line,) = result.stdout.splitlines()
+    assert json.loads(line)["url"] == "https://example.com/peru/"
+
+
+def test_export_refuses_to_overwrite_without_force(archive_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "taken.jsonl"
+    out.write_text("precious\n")
+    result = run("export", str(archive_dir), "--output", str(out))
+    assert result.exit_code == 2
+    assert "already exists" in result.stderr
+    assert out.read_text() == "precious\n"
+    assert run("export", str(archive_dir), "--output", str(out), "--force").exit_code == 0
+    assert out.read_text().count("\n") == 2
+
+
+def test_search_finds_and_ranks(archive_dir: Path) -> None:
+    result = run("search", str(archive_dir), "child trafficking", "--json")
+    assert result.exit_code == 0
+    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [h["url"] for h in hits] == ["https://example.com/peru/"]
+    assert "[child]" in hits[0]["snippet"]
+
+
+def test_stats(archive_dir: Path) -> None:
+    result = run("stats", str(archive_dir), "--json")
+    figures = json.loads(result.stdout)
+    assert (figures["articles"], figures["versions"], figures["fetches"]) == (2, 3, 3)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("stats", "{missing}"), "no archive"),
+        (("search", "{archive}", '"unbalanced'), "malformed search query"),
+        (("search", "{archive}", "NOT"), "malformed search query"),
+        (("export", "{archive}", "--since", "2023-02-30"), "bad date"),
+        (("export", "{archive}", "--until", "last week"), "bad date"),
+        (("export", "{archive}", "--output", "{missing}/out.jsonl"), "does not exist"),
+        (("export", "{archive}", "--format", "xml"), "Invalid value"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    archive_dir: Path, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    values = {"archive": str(archive_dir), "missing": str(tmp_path / "nowhere")}
+    argv = [a.format(**values) for a in args]
+    result = subprocess.run(
+        [sys.executable, "-m", "archive", *argv], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_every_command_has_help_with_an_example_and_a_readme_mention() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for name, command in cli.commands.items():
+        assert command.help and "Example:" in command.help, name
+        assert f"python -m archive {name}" in readme, name

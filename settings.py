@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+# Scrapy's cookie middleware builds a tldextract parser at import time, which downloads
+# the Public Suffix List from GitHub (and logs tracebacks when offline). A crawl should
+# talk to the site it archives only, so use the list bundled with tldextract.
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
 BOT_NAME = "news-archiver"
 VERSION = "0.1.0"
 
@@ -57,4 +64,3 @@ ITEM_PIPELINES = {
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -67,8 +67,11 @@ class ExtractionRules:
         if container is None:
             body = copy.deepcopy(tree)
         else:
+            # Wrapped in <article> so that trafilatura takes it as the main content
+            # instead of falling back to its baseline, which drops subheadings.
             body = lxml.html.Element("html")
-            lxml.etree.SubElement(body, "body").append(copy.deepcopy(container))
+            wrapper = lxml.etree.SubElement(lxml.etree.SubElement(body, "body"), "article")
+            wrapper.append(copy.deepcopy(container))
         if self._prune_xpath is not None:
             for element in self._prune_xpath(body):
                 element.drop_tree()

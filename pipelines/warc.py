@@ -7,10 +7,9 @@ import socket
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
+from importlib.metadata import version
 from urllib.parse import urlsplit
 
-import scrapy
-import warcio
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -99,7 +98,7 @@ class WarcCaptureMiddleware:
         warcinfo = {
             "software": (
                 f"{settings.get('BOT_NAME')}/{settings.get('VERSION', '0')} "
-                f"(Scrapy/{scrapy.__version__}; warcio/{warcio.__version__})"
+                f"(Scrapy/{version('scrapy')}; warcio/{version('warcio')})"
             ),
             "hostname": socket.gethostname(),
             "http-header-user-agent": settings.get("USER_AGENT"),

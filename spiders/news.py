@@ -11,7 +11,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
 from scrapy.robotstxt import ProtegoRobotParser, RobotParser
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
@@ -54,7 +54,11 @@ class NewsSpider(Spider):
             settings.set(
                 "USER_AGENT",
                 agent.replace("{contact}", settings.get("CRAWL_CONTACT_URL") or ""),
-                priority=settings.getpriority("USER_AGENT") or "default",
+                # At least "spider" priority: the crawl command later re-applies the
+                # project settings, which would otherwise restore the template.
+                priority=max(
+                    settings.getpriority("USER_AGENT") or 0, SETTINGS_PRIORITIES["spider"]
+                ),
             )
 
     @classmethod

@@ -1,0 +1,102 @@
+"""`make demo`: serve the replica site, crawl it into an archive, stop it, summarise.
+
+The whole Scrapy log goes to ARCHIVE/logs/; the terminal shows progress, warnings and
+errors, then the archive's figures and a few commands to try.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from archive.db import ArchiveError, open_archive_readonly
+from tests.site.crawl import ROOT, crawl_command
+from tests.site.server import ReplicaServer
+
+_SHOWN = (" INFO: Crawled ", " WARNING: ", " ERROR: ", " CRITICAL: ", "Spider closed")
+
+
+def _crawl(command: list[str], log_path: Path) -> int:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        log_path.open("w", encoding="utf-8") as log,
+        subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        ) as process,
+    ):
+        assert process.stdout is not None
+        for line in process.stdout:
+            log.write(line)
+            if any(marker in line for marker in _SHOWN):
+                print("  " + line.rstrip(), flush=True)
+        return process.wait()
+
+
+def _last_run_stats(archive: Path) -> dict:
+    db = open_archive_readonly(archive)
+    row = db.execute("select stats from runs order by id desc limit 1").fetchone()
+    db.close()
+    return json.loads(row[0]) if row and row[0] else {}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the demo; return the process exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--archive", default="data", help="archive directory (default: data)")
+    parser.add_argument("--articles", type=int, default=100, help="replica size (default: 100)")
+    parser.add_argument("--spider", default="nationworldnews")
+    args = parser.parse_args(argv)
+    archive = Path(args.archive)
+    log_path = archive / "logs" / f"crawl-{time.strftime('%Y%m%dT%H%M%S')}.log"
+
+    with ReplicaServer(articles=args.articles) as server:
+        base = server.base_url + "/"
+        print(f"Replica of nationworldnews.com ({args.articles} articles) serving on {base}")
+        print(f"Crawling it with `scrapy crawl {args.spider}` into {archive}/ ...", flush=True)
+        status = _crawl(crawl_command(args.spider, base, archive), log_path)
+        requests = len(server.requests)
+    print("Replica stopped.")
+    if status != 0:
+        print(f"The crawl failed (exit status {status}); its log is {log_path}", file=sys.stderr)
+        return status
+
+    try:
+        stats = _last_run_stats(archive)
+    except ArchiveError as exc:
+        print(f"No archive was written: {exc}", file=sys.stderr)
+        return 1
+    articles = stats.get("item_scraped_count", 0)
+    elapsed = stats.get("elapsed_time_seconds") or 0
+    print("\n== This crawl ==")
+    print(f"Requests served by the replica: {requests}")
+    print(f"Articles archived:              {articles}")
+    if articles:
+        print(f"Requests per article:           {requests / articles:.2f}")
+    if elapsed:
+        print(f"Pages per second:               {requests / elapsed:.1f} ({elapsed:.1f} s)")
+    print(f"Full crawl log:                 {log_path}")
+    print("\n== The archive ==", flush=True)
+    subprocess.run([sys.executable, "-m", "archive", "stats", str(archive)], cwd=ROOT, check=False)
+    print(
+        "\n== Try ==\n"
+        f'  .venv/bin/python -m archive search {archive} "child trafficking"\n'
+        f"  .venv/bin/python -m archive export {archive} --format jsonl --output articles.jsonl\n"
+        f'  .venv/bin/sqlite-utils {archive}/archive.db "select published, title from articles'
+        ' order by published desc limit 5" --table\n'
+        f"  .venv/bin/datasette {archive}/archive.db\n"
+        f"  .venv/bin/warcio index {archive}/warc/*.warc.gz | head"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,487 @@
+"""ReplicaServer: the replica site over real HTTP/1.1 on 127.0.0.1, with a log of every request.
+
+Run it by hand with `python -m tests.site.server --articles 100 --port 0`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import re
+import signal
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from email.utils import format_datetime, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.site import theme
+from tests.site.content import Article, Site, build_site
+
+HTML = "text/html; charset=UTF-8"
+XML = "application/xml; charset=UTF-8"
+RSS = "application/rss+xml; charset=UTF-8"
+JSON_TYPE = "application/json; charset=UTF-8"
+# A 1x1 grey JPEG and PNG, served for every uploaded image (made with cjpeg and zlib).
+TINY_JPEG = bytes.fromhex(
+    "ffd8ffe000104a46494600010100000100010000ffdb0043000d090a0b0a080d0b0a0b0e0e0d0f1320151312"
+    "1213271c1e17202e2931302e292d2c333a4a3e333646372c2d405741464c4e525352323e5a615a50604a5152"
+    "4fffc0000b080001000101011100ffc40014000100000000000000000000000000000004ffc4001410010000"
+    "0000000000000000000000000000ffda0008010100003f007bffd9"
+)
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b550000000a49444154789c63"
+    "980900009b009aad2e48b40000000049454e44ae426082"
+)
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request as the server saw it, and the status it answered."""
+
+    time: float
+    method: str
+    path: str
+    host: str
+    user_agent: str
+    headers: dict[str, str]
+    status: int
+
+
+@dataclass
+class Reply:
+    """A response before it is sent: status, headers and body (parts when chunked)."""
+
+    status: int
+    content_type: str = HTML
+    body: bytes = b""
+    headers: list[tuple[str, str]] | None = None
+    chunks: list[bytes] | None = None
+    compressible: bool = False
+    cache_date: float | None = None  # Last-Modified, for conditional requests
+
+
+class ReplicaServer:
+    """The replica site on a ThreadingHTTPServer running in a daemon thread."""
+
+    def __init__(
+        self,
+        site: Site | None = None,
+        *,
+        articles: int = 100,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        crawl_delay: float | None = None,
+        log_path: str | Path | None = None,
+    ) -> None:
+        self.site = site if site is not None else build_site(articles)
+        self.crawl_delay = crawl_delay
+        self.log_path = Path(log_path) if log_path is not None else None
+        self._host = host
+        self._port = port
+        self._records: list[RequestRecord] = []
+        self._lock = threading.Lock()
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The site's address, without a trailing slash: "http://127.0.0.1:PORT"."""
+        if self._httpd is None:
+            raise RuntimeError("the server is not started")
+        return f"http://{self._host}:{self._httpd.server_address[1]}"
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on."""
+        return int(self.base_url.rsplit(":", 1)[1])
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """A snapshot of every request received so far, in arrival order."""
+        with self._lock:
+            return list(self._records)
+
+    def clear_requests(self) -> None:
+        """Forget the requests received so far (the log file is kept)."""
+        with self._lock:
+            self._records.clear()
+
+    def start(self) -> ReplicaServer:
+        """Bind the port and serve on a daemon thread."""
+        if self._httpd is not None:
+            return self
+        self._httpd = _HTTPServer((self._host, self._port), _Handler)
+        self._httpd.replica = self
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},  # so stop() returns promptly
+            name="replica-server",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the listening socket."""
+        if self._httpd is None:
+            return
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._httpd = None
+        self._thread = None
+
+    def __enter__(self) -> ReplicaServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _record(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._records.append(record)
+            if self.log_path is not None:
+                with self.log_path.open("a", encoding="utf-8") as log:
+                    log.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # keep-alive handler threads may sit waiting for a next request; never wait for them
+    block_on_close = False
+    replica: ReplicaServer
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """Stay quiet when a client drops its connection; report anything else."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _HTTPServer
+    # idle keep-alive connections are dropped after this many seconds
+    timeout = 30
+
+    def version_string(self) -> str:
+        return "nginx"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the request log replaces the console log
+
+    def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self._serve(head=False)
+
+    def _serve(self, head: bool) -> None:
+        replica = self.server.replica
+        site = replica.site  # read once: the site may be swapped while we answer
+        base = replica.base_url
+        try:
+            reply = route(site, base, self.command, self.path, replica.crawl_delay)
+        except Exception:  # noqa: BLE001 - a broken page must not kill the server thread
+            reply = Reply(500, "text/plain; charset=utf-8", b"Internal Server Error")
+        reply = self._conditional(reply)
+        gzip_it = reply.compressible and "gzip" in self.headers.get("Accept-Encoding", "")
+        replica._record(
+            RequestRecord(
+                time=time.time(),
+                method=self.command,
+                path=self.path,
+                host=self.headers.get("Host", ""),
+                user_agent=self.headers.get("User-Agent", ""),
+                headers=dict(self.headers.items()),
+                status=reply.status,
+            )
+        )
+        self.send_response(reply.status)
+        if reply.status != 304 or reply.content_type:
+            self.send_header("Content-Type", reply.content_type)
+        for name, value in reply.headers or []:
+            self.send_header(name, value)
+        if reply.compressible:
+            self.send_header("Vary", "Accept-Encoding")
+        if reply.chunks is not None:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            if not head:
+                for chunk in reply.chunks:
+                    self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
+            return
+        body = reply.body
+        if gzip_it and body:
+            body = gzip.compress(body, mtime=0)
+            self.send_header("Content-Encoding", "gzip")
+        if reply.status != 304:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head and reply.status != 304:
+            self.wfile.write(body)
+
+    def _conditional(self, reply: Reply) -> Reply:
+        """Turn a 200 into a 304 when the client's ETag or date still matches."""
+        if reply.status != 200 or reply.cache_date is None:
+            return reply
+        etag = dict(reply.headers or []).get("ETag")
+        none_match = self.headers.get("If-None-Match")
+        since = self.headers.get("If-Modified-Since")
+        fresh = False
+        if none_match is not None:
+            fresh = etag is not None and etag in [t.strip() for t in none_match.split(",")]
+        elif since is not None:
+            try:
+                fresh = parsedate_to_datetime(since).timestamp() >= reply.cache_date
+            except (TypeError, ValueError):
+                fresh = False
+        if not fresh:
+            return reply
+        kept = [(k, v) for k, v in reply.headers or [] if k in ("ETag", "Last-Modified", "Link")]
+        return Reply(304, content_type="", headers=kept, compressible=reply.compressible)
+
+
+def _html(text: str, status: int = 200, headers: list[tuple[str, str]] | None = None) -> Reply:
+    return Reply(status, HTML, text.encode("utf-8"), headers=headers, compressible=True)
+
+
+def _wp_headers(base: str) -> list[tuple[str, str]]:
+    return [("Link", f'<{base}/wp-json/>; rel="https://api.w.org/"'), ("X-Powered-By", "PHP/8.1")]
+
+
+def _redirect(location: str, status: int = 301) -> Reply:
+    headers = [("Location", location), ("X-Redirect-By", "WordPress")]
+    return Reply(status, HTML, b"", headers=headers)
+
+
+def _article_reply(site: Site, base: str, article: Article) -> Reply:
+    """An article with the validators an archive records: Last-Modified and ETag."""
+    body = theme.render_article(site, base, article).encode("utf-8")
+    etag = '"' + hashlib.sha1(body).hexdigest()[:32] + '"'
+    headers = [
+        *_wp_headers(base),
+        ("Link", f"<{base}/?p={article.post_id}>; rel=shortlink"),
+        ("Last-Modified", format_datetime(article.modified, usegmt=True)),
+        ("ETag", etag),
+        ("Cache-Control", "max-age=0, must-revalidate"),
+    ]
+    reply = Reply(200, HTML, body, headers=headers, compressible=True)
+    reply.cache_date = article.modified.timestamp()
+    return reply
+
+
+def _not_found(site: Site, base: str) -> Reply:
+    return _html(theme.render_not_found(site, base), 404, _wp_headers(base))
+
+
+_CATEGORY = re.compile(r"^/category/([a-z0-9-]+)/(?:page/(\d+)/)?$")
+_DATE = re.compile(r"^/(\d{4})/(\d{2})/(?:(\d{2})/)?$")
+_POST_SITEMAP = re.compile(r"^/post-sitemap(\d*)\.xml$")
+_SLUG = re.compile(r"^/([a-z0-9-]+)(/(?:amp/|feed/)?)?$")
+
+
+def route(
+    site: Site, base: str, method: str, raw_path: str, crawl_delay: float | None = None
+) -> Reply:
+    """Answer one request: the WordPress routes the replica knows, else a themed 404."""
+    parts = urlsplit(raw_path)
+    path = unquote(parts.path) or "/"
+    query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+
+    if path == "/wp-comments-post.php":
+        if method != "POST":
+            return Reply(405, "text/html; charset=UTF-8", b"", headers=[("Allow", "POST")])
+        return _redirect(f"{base}/", 302)
+    if path == "/robots.txt":
+        text = theme.render_robots(base, crawl_delay)
+        return Reply(200, "text/plain; charset=utf-8", text.encode("utf-8"))
+    if path == "/" and query:
+        if "p" in query:
+            article = site.article_by_id(int(query["p"])) if query["p"].isdigit() else None
+            if article is not None:
+                return _redirect(base + article.path)
+            page = next((p for p in site.pages if str(p.page_id) == query["p"]), None)
+            return _redirect(base + page.path) if page else _not_found(site, base)
+        if "s" in query:
+            return _html(theme.render_search(site, base, query["s"]), 200, _wp_headers(base))
+    if path == "/":
+        headers = [
+            *_wp_headers(base),
+            ("Set-Cookie", "td_visitor=first; Max-Age=31536000; Path=/; SameSite=Lax"),
+            ("Set-Cookie", "pvc_visits[0]=1685556000b8; Max-Age=86400; Path=/; HttpOnly"),
+        ]
+        return _html(theme.render_home(site, base), 200, headers)
+    xml = _xml_route(site, base, path)
+    if xml is not None:
+        return xml
+    if path.startswith("/wp-json"):
+        text = theme.render_wp_json(site, base, path.removeprefix("/wp-json"), query)
+        if text is None:
+            return Reply(404, JSON_TYPE, theme.wp_json_not_found().encode("utf-8"))
+        return Reply(200, JSON_TYPE, text.encode("utf-8"), headers=_wp_headers(base))
+    if path.startswith(("/wp-content/", "/wp-includes/")) or path == "/main-sitemap.xsl":
+        return _asset(path)
+    if path == "/wp-admin/admin-ajax.php":
+        return Reply(400, "text/html; charset=UTF-8", b"0")
+    listing = _listing_route(site, base, path)
+    if listing is not None:
+        return listing
+    page = site.page_by_path(path)
+    if page is not None:
+        return _html(theme.render_page(site, base, page), 200, _wp_headers(base))
+    match = _SLUG.match(path)
+    if match:
+        article = site.article_by_slug(match.group(1))
+        if article is not None:
+            tail = match.group(2)
+            if not tail:
+                return _redirect(base + article.path)
+            if tail == "/amp/":
+                return _html(theme.render_amp(site, base, article), 200, _wp_headers(base))
+            if tail == "/feed/":
+                text = theme.render_comments_feed(site, base, article)
+                return Reply(200, RSS, text.encode("utf-8"), headers=_wp_headers(base))
+            return _article_reply(site, base, article)
+        if site.page_by_path(path + "/") is not None:
+            return _redirect(base + path + "/")
+    return _not_found(site, base)
+
+
+def _xml_route(site: Site, base: str, path: str) -> Reply | None:
+    """Sitemaps and feeds."""
+    if path in ("/feed", "/comments/feed"):
+        return _redirect(f"{base}{path}/")
+    if path == "/feed/":
+        # WordPress flushes the feed as PHP prints it: several chunks, no Content-Length
+        chunks = [part.encode("utf-8") for part in theme.feed_parts(site, base)]
+        newest = max((a.modified for a in site.listed()[: theme.PER_PAGE]), default=site.now)
+        headers = [*_wp_headers(base), ("Last-Modified", format_datetime(newest, usegmt=True))]
+        return Reply(200, RSS, headers=headers, chunks=chunks)
+    if path == "/comments/feed/":
+        text = theme.render_comments_feed(site, base)
+        return Reply(200, RSS, text.encode("utf-8"), headers=_wp_headers(base))
+    text = None
+    if path == "/sitemap_index.xml":
+        text = theme.render_sitemap_index(site, base)
+    elif path == "/page-sitemap.xml":
+        text = theme.render_page_sitemap(site, base)
+    elif path == "/category-sitemap.xml":
+        text = theme.render_category_sitemap(site, base)
+    elif path == "/news-sitemap.xml":
+        text = theme.render_news_sitemap(site, base)
+    elif match := _POST_SITEMAP.match(path):
+        number = int(match.group(1) or 1)
+        if match.group(1) != "1":  # Yoast has no post-sitemap1.xml
+            text = theme.render_post_sitemap(site, base, number)
+    elif path == "/sitemap.xml":
+        return _redirect(f"{base}/sitemap_index.xml")
+    if text is None:
+        return None
+    headers = [("X-Robots-Tag", "noindex, follow")]
+    return Reply(200, XML, text.encode("utf-8"), headers=headers)
+
+
+def _listing_route(site: Site, base: str, path: str) -> Reply | None:
+    """Category, tag, author and date archives."""
+    headers = _wp_headers(base)
+    if match := _CATEGORY.match(path):
+        category = site.category_by_slug(match.group(1))
+        if category is None:
+            return _not_found(site, base)
+        number = int(match.group(2) or 1)
+        if match.group(2) == "1":
+            return _redirect(f"{base}/category/{category.slug}/")
+        text = theme.render_category(site, base, category, number)
+        return _html(text, 200, headers) if text else _not_found(site, base)
+    if path.startswith("/tag/") and path.endswith("/") and path.count("/") == 3:
+        tag = site.tag_by_slug(path.split("/")[2])
+        return _html(theme.render_tag(site, base, tag), 200, headers) if tag else None
+    if path.startswith("/author/") and path.endswith("/") and path.count("/") == 3:
+        author = site.author_by_slug(path.split("/")[2])
+        return _html(theme.render_author(site, base, author), 200, headers) if author else None
+    if match := _DATE.match(path):
+        year, month, day = match.groups()
+        text = theme.render_date_archive(
+            site, base, int(year), int(month), int(day) if day else None
+        )
+        return _html(text, 200, headers) if text else _not_found(site, base)
+    if re.fullmatch(r"/(?:category|tag|author)/[a-z0-9-]+", path):
+        return _redirect(base + path + "/")
+    return None
+
+
+def _asset(path: str) -> Reply:
+    """Theme files and uploads: small stand-ins with the right types."""
+    headers = [("Cache-Control", "max-age=31536000")]
+    if path.endswith(".css"):
+        return Reply(200, "text/css", b"/* tagDiv Newspaper */\nbody{margin:0}\n", headers)
+    if path.endswith(".js"):
+        return Reply(200, "application/javascript", b"/* replica */\n", headers)
+    if path.endswith((".jpg", ".jpeg")):
+        return Reply(200, "image/jpeg", TINY_JPEG, headers)
+    if path.endswith(".png"):
+        return Reply(200, "image/png", TINY_PNG, headers)
+    if path.endswith(".xsl"):
+        return Reply(200, "text/xsl", theme.sitemap_stylesheet().encode("utf-8"), headers)
+    return Reply(404, "text/plain; charset=utf-8", b"Not Found")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the replica until SIGINT or SIGTERM."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.site.server",
+        description="Serve the replica of nationworldnews.com on 127.0.0.1.",
+        epilog="Example: python -m tests.site.server --articles 100 --port 8000",
+    )
+    parser.add_argument("--articles", type=int, default=100, help="number of articles")
+    parser.add_argument("--port", type=int, default=0, help="port (0: any free port)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--crawl-delay", type=float, default=None, help="Crawl-delay in robots.txt")
+    parser.add_argument("--log", default=None, help="append every request to this JSON-lines file")
+    args = parser.parse_args(argv)
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    server = ReplicaServer(
+        articles=args.articles,
+        host=args.host,
+        port=args.port,
+        crawl_delay=args.crawl_delay,
+        log_path=args.log,
+    )
+    server.start()
+    print(f"Serving replica on {server.base_url}/", flush=True)
+    while not stop.wait(0.5):
+        pass
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -14,6 +14,7 @@ VERSION = "0.1.0"
 
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+COMMANDS_MODULE = "spiders.commands"
 
 # --- The archive -----------------------------------------------------------------------
 ARCHIVE_DIR = "data"

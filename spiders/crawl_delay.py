@@ -63,5 +63,8 @@ class RobotsCrawlDelay:
 
     def _apply(self, key: str) -> None:
         slot = self.crawler.engine.downloader.slots.get(key)
-        if slot is not None and slot.delay < self.delays[key]:
-            slot.delay = self.delays[key]
+        if slot is None:
+            return
+        # Random jitter would let some gaps fall below the delay the site asked for.
+        slot.jitter = 0.0
+        slot.delay = max(slot.delay, self.delays[key])

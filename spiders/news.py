@@ -37,13 +37,18 @@ class NewsSpider(Spider):
     def __init__(self, url: str | None = None, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.arguments = {"url": url, **kwargs}
-        self.base_url = base_url_from(url or self.profile.base_url)
+        self.base_url = self.check_arguments(url)
         self.allowed_domains = [site_host(self.base_url)]
         self.policy = UrlPolicy(
             self.base_url, tracking_params=self.profile.tracking_params, deny=self.profile.deny
         )
         self._robots_sitemaps: list[str] = []
         self._sitemaps_requested = False
+
+    @classmethod
+    def check_arguments(cls, url: str | None = None, **kwargs: Any) -> str:
+        """Validate spider arguments (`-a`) before a crawl; return the site's base URL."""
+        return base_url_from(url or cls.profile.base_url)
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:

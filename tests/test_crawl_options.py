@@ -58,6 +58,7 @@ def test_robots_crawl_delay_is_honoured_even_with_autothrottle(tmp_path: Path) -
             AUTOTHROTTLE_ENABLED="True",
             AUTOTHROTTLE_START_DELAY="0",
             CLOSESPIDER_PAGECOUNT="6",
+            CONCURRENT_REQUESTS="1",
         )
         times = [r.time for r in server.requests]
     assert result.returncode == 0, result.stderr[-3000:]

@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         f'  .venv/bin/sqlite-utils {archive}/archive.db "select published, title from articles'
         ' order by published desc limit 5" --table\n'
         f"  .venv/bin/datasette {archive}/archive.db\n"
-        f"  .venv/bin/warcio index {archive}/warc/*.warc.gz | head"
+        f"  .venv/bin/warcio check -v {archive}/warc/*.warc.gz"
     )
     return 0
 

@@ -85,13 +85,29 @@ class ExtractionRules:
 GENERIC_RULES = ExtractionRules()
 
 
+def looks_binary(html: str | bytes) -> bool:
+    """True for content that is not text: compressed or binary bytes served as HTML."""
+    sample = html[:4096]
+    if isinstance(sample, bytes):
+        if sample[:2] == b"\x1f\x8b" or b"\x00" in sample:
+            return True
+        sample = sample.decode("utf-8", errors="replace")
+    odd = sum(1 for c in sample if c == "\ufffd" or (ord(c) < 32 and c not in "\t\n\r\f"))
+    return odd > len(sample) * 0.02
+
+
 def parse_html(html: str | bytes) -> HtmlElement | None:
-    """Parse a page, returning None for empty or unparseable input."""
-    if not html or not html.strip():
+    """Parse a page, returning None for empty, binary or unparseable input."""
+    if not html or not html.strip() or looks_binary(html):
         return None
     try:
         return lxml.html.document_fromstring(html)
-    except (lxml.etree.ParserError, ValueError) as exc:
+    except ValueError:
+        # lxml refuses text that carries an XML encoding declaration (XHTML pages).
+        if isinstance(html, str):
+            return parse_html(html.encode("utf-8"))
+        return None
+    except lxml.etree.ParserError as exc:
         logger.debug("unparseable HTML: %s", exc)
         return None
 

@@ -32,8 +32,17 @@ _jsonld = JsonLdExtractor()
 
 
 def _types(node: dict[str, Any]) -> set[str]:
-    kind = node.get("@type", ())
-    return {kind} if isinstance(kind, str) else {k for k in kind if isinstance(k, str)}
+    kind = node.get("@type")
+    if isinstance(kind, str):
+        return {kind}
+    return {k for k in kind if isinstance(k, str)} if isinstance(kind, list) else set()
+
+
+def _text(value: Any) -> str | None:
+    """A JSON-LD value as one string: the first string of a list, None for anything else."""
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def jsonld_nodes(tree: HtmlElement) -> list[dict[str, Any]]:
@@ -106,11 +115,11 @@ def _from_jsonld(tree: HtmlElement) -> dict[str, Any]:
     sections = _text_list(node.get("articleSection"))
     authors = _names(node.get("author"), by_id)
     return {
-        "title": (node.get("headline") or node.get("name") or "").strip() or None,
+        "title": _text(node.get("headline")) or _text(node.get("name")),
         "author": ", ".join(authors) or None,
         "published": _iso(node.get("datePublished")),
         "modified": _iso(node.get("dateModified")),
-        "language": node.get("inLanguage") if isinstance(node.get("inLanguage"), str) else None,
+        "language": _text(node.get("inLanguage")),
         "section": sections[0] if sections else None,
         "tags": _text_list(node.get("keywords")),
     }
@@ -134,9 +143,12 @@ def _from_meta(tree: HtmlElement) -> dict[str, Any]:
 
     root = tree.getroottree().getroot()
     locale = first("og:locale")
+    # Yoast puts the author in twitter:data1 only under the label "Written by"; the same
+    # pair holds the reading time on other pages.
+    byline = first("twitter:data1") if first("twitter:label1") == "Written by" else None
     return {
         "title": first("og:title", "twitter:title"),
-        "author": first("author", "article:author", "twitter:data1"),
+        "author": first("author") or byline,
         "published": _iso(first("article:published_time", "og:article:published_time")),
         "modified": _iso(first("article:modified_time", "og:updated_time")),
         "language": root.get("lang") or (locale.replace("_", "-") if locale else None),

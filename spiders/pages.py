@@ -91,10 +91,8 @@ def parse_html_page(html: str | bytes, url: str) -> HtmlPage:
     )
 
 
-def _child_text(element: lxml.etree._Element, name: str) -> str | None:
-    found = element.find(f"{{*}}{name}")
-    if found is None:
-        found = element.find(f".//{{*}}{name}")
+def _child_text(element: lxml.etree._Element, path: str) -> str | None:
+    found = element.find(path)
     text = found.text if found is not None else None
     return text.strip() if text and text.strip() else None
 
@@ -114,13 +112,13 @@ def parse_sitemap(body: bytes) -> Sitemap | None:
     child = "sitemap" if kind == "sitemapindex" else "url"
     entries = []
     for element in root.iterfind(f"{{*}}{child}"):
-        loc = _child_text(element, "loc")
+        loc = _child_text(element, "{*}loc")
         if loc:
             entries.append(
                 SitemapEntry(
                     loc=loc,
-                    lastmod=_child_text(element, "lastmod"),
-                    news_published=_child_text(element, "publication_date"),
+                    lastmod=_child_text(element, "{*}lastmod"),
+                    news_published=_child_text(element, "{*}news/{*}publication_date"),
                 )
             )
     return Sitemap(is_index=kind == "sitemapindex", entries=entries)

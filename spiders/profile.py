@@ -34,7 +34,7 @@ WORDPRESS_TRAPS = (
     r"/amp/?$",
     r"/(?:feed|rss2?|atom|rdf)(?:/[a-z0-9]+)?/?$",
     r"/(?:trackback|embed|print|attachment)/?$",
-    r"^/\d{4}/(?:\d{1,2}/){0,2}(?:page/\d+/?)?$",
+    r"^/\d{4}(?:/\d{1,2}){0,2}(?:/page/\d+)?/?$",
     r"^/comments/",
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -13,10 +13,24 @@ from w3lib.url import canonicalize_url, url_query_cleaner
 _IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def site_host(url: str) -> str:
     """The host a site lives on, without a leading `www.` (both forms are the same site)."""
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
+
+
+def site_address(url: str) -> str:
+    """Host and port of a URL's site (`www.` and default ports dropped): `example.com`."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    host = site_host(url)
+    return host if port in (None, _DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
 
 
 def base_url_from(url: str | None) -> str:
@@ -26,10 +40,8 @@ def base_url_from(url: str | None) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise ValueError(
-            f"site URL {url!r} must start with http:// or https:// "
-            f"(for example -a url=https://{url.split('://')[-1].lstrip('/')})"
-        )
+        example = "" if "://" in url or parts.scheme else f" (for example -a url=https://{url})"
+        raise ValueError(f"site URL {url!r} must start with http:// or https://{example}")
     if not parts.hostname:
         raise ValueError(f"site URL {url!r} has no host name")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
@@ -48,16 +60,25 @@ class UrlPolicy:
     ):
         self.base_url = base_url
         self.host = site_host(base_url)
+        self.address = site_address(base_url)
+        base = urlsplit(base_url)
+        self._base_origin = (base.scheme, base.netloc)
         self.tracking_params = tuple(tracking_params)
         self.deny = re.compile("|".join(f"(?:{p})" for p in deny)) if deny else None
 
     def on_site(self, url: str) -> bool:
-        """True for an http(s) URL on this site's host (or its www. twin)."""
+        """True for an http(s) URL on this site's host and port (or its www. twin)."""
         parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and site_host(url) == self.host
+        return parts.scheme in ("http", "https") and site_address(url) == self.address
 
     def canonical(self, url: str) -> str:
-        """The one form of a URL: no fragment, no tracking parameters, sorted query."""
+        """The one form of a URL: no fragment, no tracking parameters, sorted query.
+
+        On-site URLs also take the base URL's scheme and host, so `http://`, `www.` and
+        `:443` variants of a page are one page.
+        """
+        if self.on_site(url):
+            url = urlunsplit((*self._base_origin, *urlsplit(url)[2:]))
         query_keys = {key for key, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)}
         tracking = [
             key

@@ -41,11 +41,15 @@ def _crawl(command: list[str], log_path: Path) -> int:
         return process.wait()
 
 
-def _last_run_stats(archive: Path) -> dict:
+def _last_run(archive: Path) -> dict:
     db = open_archive_readonly(archive)
-    row = db.execute("select stats from runs order by id desc limit 1").fetchone()
+    row = db.execute(
+        "select stats, articles_new, articles_changed from runs order by id desc limit 1"
+    ).fetchone()
     db.close()
-    return json.loads(row[0]) if row and row[0] else {}
+    if row is None:
+        raise ArchiveError(f"{archive} records no crawl")
+    return {"stats": json.loads(row[0] or "{}"), "new": row[1], "changed": row[2]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,15 +74,18 @@ def main(argv: list[str] | None = None) -> int:
         return status
 
     try:
-        stats = _last_run_stats(archive)
+        run = _last_run(archive)
     except ArchiveError as exc:
         print(f"No archive was written: {exc}", file=sys.stderr)
         return 1
-    articles = stats.get("item_scraped_count", 0)
-    elapsed = stats.get("elapsed_time_seconds") or 0
+    articles = run["stats"].get("item_scraped_count", 0)
+    elapsed = run["stats"].get("elapsed_time_seconds") or 0
     print("\n== This crawl ==")
     print(f"Requests served by the replica: {requests}")
-    print(f"Articles archived:              {articles}")
+    print(
+        f"Articles archived:              {articles} "
+        f"({run['new']} new, {run['changed']} changed, the rest unchanged)"
+    )
     if articles:
         print(f"Requests per article:           {requests / articles:.2f}")
     if elapsed:

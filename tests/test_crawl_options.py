@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from tests.site.crawl import ROOT, run_crawl
 from tests.site.server import ReplicaServer
@@ -36,16 +37,55 @@ def test_generic_news_spider_finds_every_article(tmp_path: Path) -> None:
             assert junk not in text, (article.slug, junk)
 
 
-def test_sitemaps_are_found_when_robots_txt_is_not_obeyed(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def crawl_without_robots(tmp_path_factory) -> tuple[Path, str, object, list[str]]:
+    """A crawl that ignores robots.txt and rotates WARC files every ~150 kB."""
+    archive = tmp_path_factory.mktemp("archive")
     with ReplicaServer(articles=30) as server:
         base, site = server.base_url, server.site
-        result = run_crawl("nationworldnews", base + "/", tmp_path, ROBOTSTXT_OBEY="False")
+        result = run_crawl(
+            "nationworldnews",
+            base + "/",
+            archive,
+            ROBOTSTXT_OBEY="False",
+            WARC_MAX_SIZE="150000",
+        )
         paths = [r.path for r in server.requests]
     assert result.returncode == 0, result.stderr[-3000:]
+    return archive, base, site, paths
+
+
+def test_sitemaps_are_found_when_robots_txt_is_not_obeyed(crawl_without_robots) -> None:
+    archive, base, site, paths = crawl_without_robots
+    assert paths.count("/robots.txt") == 1
     assert "/sitemap_index.xml" in paths
     only_in_sitemaps = {base + a.path for a in site.articles_with_reach("sitemap_only")}
     assert only_in_sitemaps
-    assert only_in_sitemaps <= set(stored(tmp_path))
+    assert only_in_sitemaps <= set(stored(archive))
+
+
+def test_warc_files_rotate_and_every_fetch_points_at_its_record(crawl_without_robots) -> None:
+    archive, _, _, paths = crawl_without_robots
+    files = sorted((archive / "warc").glob("*.warc.gz"))
+    assert len(files) >= 3
+    for path in files[:-1]:
+        assert 150_000 <= path.stat().st_size < 400_000
+    check = subprocess.run(
+        [Path(sys.executable).parent / "warcio", "check", *map(str, files)],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout
+    with sqlite3.connect(archive / "archive.db") as db:
+        fetches = db.execute("select url, warc_filename, warc_offset from fetches").fetchall()
+    assert len(fetches) == len(paths)
+    assert len({name for _, name, _ in fetches}) == len(files)
+    for url, name, offset in fetches:
+        with (archive / "warc" / name).open("rb") as handle:
+            handle.seek(offset)
+            record = next(iter(ArchiveIterator(handle)))
+        assert record.rec_type == "response"
+        assert record.rec_headers.get_header("WARC-Target-URI") == url
 
 
 def test_robots_crawl_delay_is_honoured_even_with_autothrottle(tmp_path: Path) -> None:

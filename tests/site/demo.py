@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from archive.db import ArchiveError, open_archive_readonly
 from tests.site.crawl import ROOT, crawl_command
@@ -52,6 +53,36 @@ def _last_run(archive: Path) -> dict:
     return {"stats": json.loads(row[0] or "{}"), "new": row[1], "changed": row[2]}
 
 
+def _previous_port(archive: Path) -> int:
+    """The replica port of the archive's last crawl, so a re-run keeps the same URLs."""
+    try:
+        db = open_archive_readonly(archive)
+    except ArchiveError:
+        return 0
+    row = db.execute("select arguments from runs order by id desc limit 1").fetchone()
+    db.close()
+    try:
+        url = json.loads(row[0])["spider_arguments"]["url"]
+        parts = urlsplit(url)
+    except (TypeError, KeyError, ValueError):
+        return 0
+    if parts.hostname != "127.0.0.1" or parts.port is None:
+        return 0
+    return parts.port
+
+
+def _start_replica(articles: int, archive: Path) -> ReplicaServer:
+    port = _previous_port(archive)
+    try:
+        return ReplicaServer(articles=articles, port=port).start()
+    except OSError:
+        print(
+            f"Port {port} of the previous demo crawl is taken: this crawl gets another port, "
+            "so its URLs (and articles) are new to the archive."
+        )
+        return ReplicaServer(articles=articles).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the demo; return the process exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -62,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     archive = Path(args.archive)
     log_path = archive / "logs" / f"crawl-{time.strftime('%Y%m%dT%H%M%S')}.log"
 
-    with ReplicaServer(articles=args.articles) as server:
+    # Same port as the previous demo crawl when possible: the archive keys articles by URL.
+    with _start_replica(args.articles, archive) as server:
         base = server.base_url + "/"
         print(f"Replica of nationworldnews.com ({args.articles} articles) serving on {base}")
         print(f"Crawling it with `scrapy crawl {args.spider}` into {archive}/ ...", flush=True)

@@ -1,0 +1,35 @@
+"""`make demo`'s runner: crawls the replica, summarises, and a second run is incremental."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.site.crawl import ROOT
+
+
+def demo(archive: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.site.demo", "--archive", str(archive), "--articles", "12"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return result.stdout
+
+
+def test_demo_twice_in_a_row(tmp_path: Path) -> None:
+    first = demo(tmp_path / "data")
+    assert "Articles archived:              12 (12 new, 0 changed" in first
+    assert "Requests per article:" in first and "Pages per second:" in first
+    assert "WARC:      1 files" in first
+    assert "python -m archive search" in first
+    second = demo(tmp_path / "data")
+    assert "Articles archived:              12 (0 new, 0 changed" in second
+    assert "Articles:  12 (12 versions" in second
+    assert "Runs:      2" in second
+    assert len(list((tmp_path / "data" / "logs").glob("crawl-*.log"))) >= 1

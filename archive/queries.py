@@ -37,19 +37,13 @@ EXPORT_FIELDS = (
     "first_seen",
     "last_seen",
 )
-_METADATA = (
-    "title",
-    "author",
-    "published",
-    "modified",
-    "language",
-    "section",
-    "tags",
-    "text",
-    "word_count",
-    "content_sha256",
-    "description",
-    "image",
+# Export fields that a `versions` row holds too (the rest come from articles and fetches).
+_METADATA = tuple(
+    name
+    for name in EXPORT_FIELDS
+    if name
+    not in {"url", "version", "fetched_at", "warc_filename", "warc_offset", "warc_record_id"}
+    and name not in {"first_seen", "last_seen"}
 )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from archive.db import open_archive
@@ -40,6 +41,14 @@ class ArchiveSession:
         session = cls(crawler.settings.get("ARCHIVE_DIR"), crawler)
         crawler.signals.connect(session.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(session.spider_closed, signal=signals.spider_closed)
+        return session
+
+    @classmethod
+    def of(cls, crawler: Crawler, component: str) -> ArchiveSession:
+        """The crawl's session, for a component that cannot work without one."""
+        session = crawler.get_extension(cls)
+        if session is None:
+            raise NotConfigured(f"{component} needs the ArchiveSession extension")
         return session
 
     def spider_opened(self, spider: Spider) -> None:

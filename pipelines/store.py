@@ -6,7 +6,7 @@ import logging
 import sqlite3
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from archive.store import ArchiveStore
@@ -26,10 +26,7 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         """Share the crawl's archive session."""
-        session = crawler.get_extension(ArchiveSession)
-        if session is None:
-            raise NotConfigured("storing articles needs the ArchiveSession extension")
-        return cls(session.store, crawler.stats)
+        return cls(ArchiveSession.of(crawler, "storing articles").store, crawler.stats)
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         """Store the item's article and count what happened to it."""

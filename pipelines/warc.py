@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.statscollectors import StatsCollector
 
@@ -89,9 +88,7 @@ class WarcCaptureMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
         """Build the writer from WARC_* settings and share the crawl's archive session."""
-        session = crawler.get_extension(ArchiveSession)
-        if session is None:
-            raise NotConfigured("WARC capture needs the ArchiveSession extension")
+        session = ArchiveSession.of(crawler, "WARC capture")
         settings = crawler.settings
         spider = crawler.spider
         contact = settings.get("CRAWL_CONTACT_URL")

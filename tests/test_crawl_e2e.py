@@ -17,26 +17,10 @@ import lxml.html
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from tests.chrome import SITE_CHROME
 from tests.site.content import Site
 from tests.site.crawl import ROOT, run_crawl
 from tests.site.server import ReplicaServer
-
-BOILERPLATE = (
-    "Latest news",
-    "Related news",
-    "LEAVE A REPLY",
-    "Please enter your comment!",
-    "Please enter your name here",
-    "Nation World News Desk",
-    "fastest emerging news website",
-    "Join Voice of America",
-    "Twitter I instagram",
-    "Advertisement",
-    "RELATED ARTICLES",
-    "MORE FROM AUTHOR",
-    "Save my name, email, and website",
-    "Previous article",
-)
 
 
 @dataclass
@@ -169,7 +153,7 @@ def test_every_article_text_is_its_body_and_no_boilerplate(crawl: Crawl) -> None
     for article in crawl.site.articles:
         text = texts[crawl.base + article.path]
         assert text == article.expected_text, article.slug
-        for junk in BOILERPLATE:
+        for junk in SITE_CHROME:
             assert junk not in text, (article.slug, junk)
         for comment in article.comments:
             assert comment.text not in text, article.slug

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,7 +78,12 @@ def export(
     try:
         total = count_export_rows(db, selection)
         if output == "-":
-            write_export(export_rows(db, selection), fmt, sys.stdout)
+            try:
+                write_export(export_rows(db, selection), fmt, sys.stdout)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                # The reader (`head`, a pager) had enough: not an error, as for cat.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
         target = Path(output)
         if target.exists() and not force:
@@ -127,7 +133,7 @@ def search_command(archive_dir: str, query: str, limit: int, as_json: bool) -> N
             click.echo(json.dumps(hit.__dict__, ensure_ascii=False))
         else:
             click.echo(f"{hit.title}\n  {hit.url}  ({hit.published or 'undated'})")
-            click.echo(f"  {hit.snippet}\n")
+            click.echo(f"  {' '.join(hit.snippet.split())}\n")
     if not as_json:
         click.echo(f"{len(hits)} result{'s' if len(hits) != 1 else ''}", err=True)
 

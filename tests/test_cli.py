@@ -139,3 +139,34 @@ def test_every_command_has_help_with_an_example_and_a_readme_mention() -> None:
     for name, command in cli.commands.items():
         assert command.help and "Example:" in command.help, name
         assert f"python -m archive {name}" in readme, name
+
+
+def test_output_piped_into_head_is_not_an_error(tmp_path: Path) -> None:
+    directory = tmp_path / "big"
+    store = ArchiveStore(open_archive(directory))
+    store.start_run("news", {})
+    for n in range(200):  # about 400 kB of export: more than a pipe holds
+        url = f"https://example.com/{n}/"
+        fetch_id = store.record_fetch(
+            Fetch(url, "GET", 200, "2026-11-29T10:00:00+00:00", WarcLocation("W", n, 1, "id"), "r")
+        )
+        text = f"Story {n} about trafficking. " + "Words of the story. " * 100
+        store.save_article(Article(url=url, text=text), fetch_id, "2026-11-29T10:00:00+00:00")
+    store.db.close()
+    for args in (f"export {directory}", f"search {directory} trafficking --limit 200"):
+        result = subprocess.run(
+            f"{sys.executable} -m archive {args} | head -c 10",
+            shell=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert len(result.stdout) == 10
+        assert result.stderr == ""
+
+
+def test_search_snippet_is_one_line(archive_dir: Path) -> None:
+    result = run("search", str(archive_dir), "trafficking")
+    lines = result.stdout.splitlines()
+    assert lines[2].startswith("  ") and "[trafficking]" in lines[2]
+    assert lines[3] == ""

@@ -75,8 +75,12 @@ class ArchiveStore:
         self.run_id = table.last_pk
         return self.run_id
 
-    def finish_run(self, status: str, reason: str, stats: dict[str, Any]) -> None:
-        """Record the end of the current crawl with its counts and Scrapy stats."""
+    def finish_run(self, status: str, reason: str, stats: dict[str, Any]) -> str:
+        """Record the end of the current crawl with its counts and Scrapy stats.
+
+        A crawl that ends normally without a single response (site down, DNS failure)
+        is recorded as failed; the status recorded is returned.
+        """
         counts = self.db.execute(
             """select
                  (select count(*) from fetches where run_id = :run),
@@ -86,6 +90,8 @@ class ArchiveStore:
                    where f.run_id = :run and v.version > 1)""",
             {"run": self.run_id},
         ).fetchone()
+        if status == "finished" and counts[0] == 0:
+            status = "failed"
         with self.db.atomic():
             self.db["runs"].update(
                 self.run_id,
@@ -99,6 +105,7 @@ class ArchiveStore:
                     "stats": json.dumps(stats, default=str, sort_keys=True),
                 },
             )
+        return status
 
     def record_fetch(self, fetch: Fetch) -> int:
         """Add one HTTP exchange (already written to WARC) and return its fetch id."""

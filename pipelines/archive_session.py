@@ -63,6 +63,9 @@ class ArchiveSession:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Record the end of the run with Scrapy's stats, then close the database."""
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        status = _STATUS_BY_REASON.get(reason, reason)
-        self.store.finish_run(status, reason, stats)
+        status = self.store.finish_run(_STATUS_BY_REASON.get(reason, reason), reason, stats)
+        if status == "failed":
+            logger.error(
+                "Run %d fetched nothing from the site: recorded as failed", self.store.run_id
+            )
         self.store.db.close()

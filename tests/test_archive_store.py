@@ -165,3 +165,8 @@ def test_readonly_open_cannot_write(store: ArchiveStore, tmp_path: Path) -> None
     reader = open_archive_readonly(tmp_path / "archive")
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         reader.execute("delete from articles")
+
+
+def test_a_finished_run_that_fetched_nothing_is_failed(store: ArchiveStore) -> None:
+    assert store.finish_run("finished", "finished", {}) == "failed"
+    assert store.db["runs"].get(store.run_id)["status"] == "failed"

@@ -343,3 +343,17 @@ def test_second_crawl_adds_no_versions_and_loses_nothing(crawl: Crawl, tmp_path:
     assert sorted(map(tuple, after)) == sorted(map(tuple, before))
     assert [tuple(r) for r in runs] == [("finished", 100, 0), ("finished", 0, 0)]
     assert versions == len(before)
+
+
+def test_each_warc_file_opens_with_a_warcinfo_describing_the_crawl(crawl: Crawl) -> None:
+    for path in _warc_files(crawl):
+        with path.open("rb") as handle:
+            record = next(iter(ArchiveIterator(handle)))
+            fields = record.content_stream().read().decode()
+        assert record.rec_type == "warcinfo"
+        assert record.rec_headers.get_header("WARC-Filename") == path.name
+        assert "software: news-archiver/" in fields and "Scrapy/" in fields
+        assert "robots: obey" in fields
+        assert "http-header-user-agent: news-archiver/" in fields
+        assert "format: WARC File Format 1.1" in fields
+        assert "hostname: " in fields

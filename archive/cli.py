@@ -135,7 +135,11 @@ def search_command(archive_dir: str, query: str, limit: int, as_json: bool) -> N
             click.echo(f"{hit.title}\n  {hit.url}  ({hit.published or 'undated'})")
             click.echo(f"  {' '.join(hit.snippet.split())}\n")
     if not as_json:
-        click.echo(f"{len(hits)} result{'s' if len(hits) != 1 else ''}", err=True)
+        click.echo(_plural(len(hits), "result"), err=True)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @cli.command()
@@ -162,7 +166,7 @@ def stats(archive_dir: str, as_json: bool) -> None:
         f"Published: {figures['published_first'] or '-'} to {figures['published_last'] or '-'}",
         f"Fetches:   {figures['fetches']} ({statuses or 'none'})",
         f"Runs:      {figures['runs']}",
-        f"WARC:      {len(figures['warc_files'])} files, {warc_bytes / 1e6:.1f} MB",
+        f"WARC:      {_plural(len(figures['warc_files']), 'file')}, {warc_bytes / 1e6:.1f} MB",
     ]
     lines += [f"  {f['name']}  {f['bytes']:,} bytes" for f in figures["warc_files"]]
     run = figures["last_run"]

@@ -26,7 +26,7 @@ def test_demo_twice_in_a_row(tmp_path: Path) -> None:
     first = demo(tmp_path / "data")
     assert "Articles archived:              12 (12 new, 0 changed" in first
     assert "Requests per article:" in first and "Pages per second:" in first
-    assert "WARC:      1 files" in first
+    assert "WARC:      1 file," in first
     assert "python -m archive search" in first
     second = demo(tmp_path / "data")
     assert "Articles archived:              12 (0 new, 0 changed" in second

@@ -50,10 +50,9 @@ class ExtractionRules:
         return [lxml.etree.XPath(_css.css_to_xpath(s)) for s in self.content]
 
     @cached_property
-    def _prune_xpath(self) -> lxml.etree.XPath | None:
-        if not self.prune:
-            return None
-        return lxml.etree.XPath(" | ".join(_css.css_to_xpath(s) for s in self.prune))
+    def prune_xpath(self) -> str | None:
+        """The prune selectors as one XPath, for trafilatura's own `prune_xpath`."""
+        return " | ".join(_css.css_to_xpath(s) for s in self.prune) or None
 
     @cached_property
     def _boilerplate_re(self) -> re.Pattern[str] | None:
@@ -62,19 +61,15 @@ class ExtractionRules:
         return re.compile("|".join(f"(?:{p})" for p in self.boilerplate))
 
     def body(self, tree: HtmlElement) -> HtmlElement:
-        """A pruned copy of the page, reduced to the body container when one matches."""
+        """The page, or only its body container when one matches (trafilatura copies it)."""
         container = next((found[0] for xp in self._content_xpaths if (found := xp(tree))), None)
         if container is None:
-            body = copy.deepcopy(tree)
-        else:
-            # Wrapped in <article> so that trafilatura takes it as the main content
-            # instead of falling back to its baseline, which drops subheadings.
-            body = lxml.html.Element("html")
-            wrapper = lxml.etree.SubElement(lxml.etree.SubElement(body, "body"), "article")
-            wrapper.append(copy.deepcopy(container))
-        if self._prune_xpath is not None:
-            for element in self._prune_xpath(body):
-                element.drop_tree()
+            return tree
+        # Wrapped in <article> so that trafilatura takes it as the main content instead
+        # of falling back to its baseline, which drops subheadings.
+        body = lxml.html.Element("html")
+        wrapper = lxml.etree.SubElement(lxml.etree.SubElement(body, "body"), "article")
+        wrapper.append(copy.deepcopy(container))
         return body
 
     def keep(self, paragraph: str) -> bool:
@@ -114,7 +109,10 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
 
 def clean_text(tree: HtmlElement, url: str, rules: ExtractionRules = GENERIC_RULES) -> str:
     """The article body as plain text, one paragraph a line, boilerplate removed."""
-    text = extract(rules.body(tree), url=url, options=TRAFILATURA_OPTIONS) or ""
+    # trafilatura prunes its own copy of the tree, so the page is never copied twice.
+    body = rules.body(tree)
+    text = extract(body, url=url, prune_xpath=rules.prune_xpath, options=TRAFILATURA_OPTIONS)
+    text = text or ""
     paragraphs = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(p for p in paragraphs if p and rules.keep(p))
 

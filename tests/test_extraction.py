@@ -8,6 +8,7 @@ import random
 from functools import cache
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from archive.models import Article
@@ -230,3 +231,29 @@ def test_rules_do_not_modify_the_parsed_page() -> None:
     assert tree is not None
     clean_text(tree, URL, TAGDIV_NEWSPAPER_RULES)
     assert tree.find_class("comment-content")
+
+
+PROMO_PAGE = (
+    "<html><body><article>"
+    "<p>The council approved the new budget on Tuesday after a long debate.</p>"
+    "<div class='promo-box'><p>Subscribe to our newsletter for the best stories.</p></div>"
+    "<p>Opposition members said they would challenge the decision in court.</p>"
+    "</article></body></html>"
+)
+
+
+def test_prune_selectors_remove_their_elements_and_keep_the_rest() -> None:
+    plain = extract_article(PROMO_PAGE, URL)
+    assert plain is not None and "Subscribe to our newsletter" in plain.text
+    pruned = extract_article(PROMO_PAGE, URL, ExtractionRules(prune=(".promo-box",)))
+    assert pruned is not None
+    assert "Subscribe to our newsletter" not in pruned.text
+    assert pruned.text.startswith("The council approved")
+    assert pruned.text.endswith("challenge the decision in court.")
+
+
+def test_extraction_leaves_the_callers_tree_untouched() -> None:
+    tree = parse_html(PROMO_PAGE)
+    before = lxml.html.tostring(tree)
+    clean_text(tree, URL, ExtractionRules(prune=(".promo-box",)))
+    assert lxml.html.tostring(tree) == before

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
@@ -97,7 +96,6 @@ class WarcCaptureMiddleware:
                 f"{settings.get('BOT_NAME')}/{settings.get('VERSION', '0')} "
                 f"(Scrapy/{version('scrapy')}; warcio/{version('warcio')})"
             ),
-            "hostname": socket.gethostname(),
             "http-header-user-agent": settings.get("USER_AGENT"),
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             "operator": contact,
@@ -123,15 +121,15 @@ class WarcCaptureMiddleware:
         """Archive the exchange, remember its fetch id on the request, pass it on."""
         if urlsplit(response.url).scheme not in ("http", "https"):
             return response
-        now = datetime.now(UTC)
-        exchange = exchange_from(request, response, now)
+        exchange = exchange_from(request, response, datetime.now(UTC))
         try:
             written = self.writer.write_exchange(exchange)
             fetch = Fetch(
                 url=exchange.url,
                 method=exchange.method,
                 status=exchange.status,
-                fetched_at=now.isoformat(timespec="milliseconds"),
+                # The same moment as the records' WARC-Date: when the request went out.
+                fetched_at=exchange.date.isoformat(timespec="milliseconds"),
                 response=written.response,
                 request_record_id=written.request_record_id,
                 payload_digest=written.payload_digest,

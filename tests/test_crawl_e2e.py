@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -194,6 +195,9 @@ def test_every_request_the_server_saw_is_a_fetch_with_warc_records(crawl: Crawl)
         assert record.rec_headers.get_header("WARC-Target-URI") == fetch["url"]
         assert record.rec_headers.get_header("WARC-Record-ID") == fetch["warc_record_id"]
         assert record.rec_headers.get_header("WARC-IP-Address") == "127.0.0.1"
+        warc_date = datetime.fromisoformat(record.rec_headers.get_header("WARC-Date"))
+        fetched_at = datetime.fromisoformat(fetch["fetched_at"])
+        assert abs((warc_date - fetched_at).total_seconds()) < 0.001
 
 
 def test_each_response_has_a_concurrent_request_record(crawl: Crawl) -> None:

@@ -62,7 +62,7 @@ class ArchiveSession:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Record the end of the run with Scrapy's stats, then close the database."""
-        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        stats = self.crawler.stats.get_stats()
         status = self.store.finish_run(_STATUS_BY_REASON.get(reason, reason), reason, stats)
         if status == "failed":
             logger.error(

@@ -97,9 +97,7 @@ class NewsSpider(Spider):
 
     def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
         """Keep the Sitemap lines of this site's robots.txt."""
-        if site_host(request.url) == self.policy.host and isinstance(
-            robotparser, ProtegoRobotParser
-        ):
+        if self.policy.on_site(request.url) and isinstance(robotparser, ProtegoRobotParser):
             self._robots_sitemaps = list(robotparser.rp.sitemaps)
 
     def parse_robots_txt(self, response: Response) -> Iterator[Request]:

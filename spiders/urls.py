@@ -59,7 +59,6 @@ class UrlPolicy:
         deny: Iterable[str] = (),
     ):
         self.base_url = base_url
-        self.host = site_host(base_url)
         self.address = site_address(base_url)
         base = urlsplit(base_url)
         self._base_origin = (base.scheme, base.netloc)

@@ -76,7 +76,6 @@ def export(
     db = _open(archive_dir)
     selection = ExportFilter(since=since, until=until, query=query, all_versions=all_versions)
     try:
-        total = count_export_rows(db, selection)
         if output == "-":
             try:
                 write_export(export_rows(db, selection), fmt, sys.stdout)
@@ -93,7 +92,7 @@ def export(
         if not target.parent.is_dir():
             raise CliError(f"cannot write {output}: folder {target.parent} does not exist")
         with click.progressbar(
-            length=total, label=f"Exporting to {output}", file=sys.stderr
+            length=count_export_rows(db, selection), label=f"Exporting to {output}", file=sys.stderr
         ) as bar:
             count = export_to_file(_counting(export_rows(db, selection), bar), fmt, target)
     except ArchiveError as exc:

@@ -38,12 +38,9 @@ EXPORT_FIELDS = (
     "last_seen",
 )
 # Export fields that a `versions` row holds too (the rest come from articles and fetches).
+_NOT_IN_VERSIONS = {"url", "version", "fetched_at", "first_seen", "last_seen"}
 _METADATA = tuple(
-    name
-    for name in EXPORT_FIELDS
-    if name
-    not in {"url", "version", "fetched_at", "warc_filename", "warc_offset", "warc_record_id"}
-    and name not in {"first_seen", "last_seen"}
+    name for name in EXPORT_FIELDS if name not in _NOT_IN_VERSIONS and not name.startswith("warc_")
 )
 
 
@@ -127,11 +124,9 @@ def export_rows(db: Database, selection: ExportFilter) -> Iterator[dict[str, Any
 def count_export_rows(db: Database, selection: ExportFilter) -> int:
     """How many records `export_rows` will yield (for progress reporting)."""
     where, params = _where(selection)
-    table = (
-        "versions v join articles a on a.id = v.article_id"
-        if selection.all_versions
-        else ("articles a")
-    )
+    table = "versions v join articles a on a.id = v.article_id"
+    if not selection.all_versions:
+        table = "articles a"
     try:
         return db.execute(f"select count(*) from {table}{where}", params).fetchone()[0]
     except sqlite3.OperationalError as exc:

@@ -1,0 +1,1 @@
+"""Benchmarks of the archiver's components on real data."""

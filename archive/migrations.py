@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from archive.sites import site_address
+
 migrations = Migrations("news_archive")
 
 
@@ -103,3 +105,53 @@ def m001_initial(db: Database) -> None:
     db["articles"].enable_fts(
         ["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="porter"
     )
+
+
+@migrations()
+def m002_site_boilerplate(db: Database) -> None:
+    """Group articles by site and learn each site's boilerplate paragraphs."""
+    db["articles"].add_column("site", str)
+    for row in list(db.query("select id, url from articles")):
+        db["articles"].update(row["id"], {"site": site_address(row["url"])})
+    db["articles"].create_index(["site"])
+    db["paragraphs"].create(
+        {
+            "id": int,
+            "site": str,
+            "key": str,
+            "text": str,
+            "article_count": int,
+            "first_seen": str,
+            "boilerplate_since": str,
+        },
+        pk="id",
+        not_null={"site", "key", "text"},
+        defaults={"article_count": 0},
+    )
+    db["paragraphs"].create_index(["site", "key"], unique=True)
+    db["paragraphs"].create_index(["site", "boilerplate_since"])
+    db["article_paragraphs"].create(
+        {"article_id": int, "paragraph_id": int},
+        pk=("article_id", "paragraph_id"),
+        foreign_keys=[("article_id", "articles", "id"), ("paragraph_id", "paragraphs", "id")],
+    )
+    db["article_paragraphs"].create_index(["paragraph_id"])
+    db["recleans"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "paragraph_id": int,
+            "run_id": int,
+            "cleaned_at": str,
+            "versions_cleaned": int,
+            "old_sha256": str,
+            "new_sha256": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("article_id", "articles", "id"),
+            ("paragraph_id", "paragraphs", "id"),
+            ("run_id", "runs", "id"),
+        ],
+    )
+    db["recleans"].create_index(["article_id"])

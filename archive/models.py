@@ -6,6 +6,16 @@ import hashlib
 from dataclasses import dataclass, field
 
 
+def word_count(text: str) -> int:
+    """Number of whitespace-separated words in a text."""
+    return len(text.split())
+
+
+def text_sha256(text: str) -> str:
+    """SHA-256 of a clean text: two captures with the same text are one version."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 @dataclass
 class Article:
     """An article page reduced to its clean text and metadata (fields as exported)."""
@@ -25,12 +35,12 @@ class Article:
     @property
     def word_count(self) -> int:
         """Number of whitespace-separated words in the clean text."""
-        return len(self.text.split())
+        return word_count(self.text)
 
     @property
     def content_sha256(self) -> str:
         """SHA-256 of the clean text: two captures with the same text are one version."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return text_sha256(self.text)
 
 
 @dataclass

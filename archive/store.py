@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import os
 import socket
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from archive.models import Article, Fetch
+from archive.boilerplate import BoilerplateBook, Learned, strip_paragraphs
+from archive.models import Article, Fetch, text_sha256, word_count
+from archive.sites import site_address
 
-NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+NEW, CHANGED, UNCHANGED, EMPTY = "new", "changed", "unchanged", "empty"
 
 
 def utc_now() -> str:
@@ -52,12 +54,23 @@ def _article_columns(article: Article) -> dict[str, Any]:
     }
 
 
+def _text_columns(text: str) -> dict[str, Any]:
+    return {"text": text, "word_count": word_count(text), "content_sha256": text_sha256(text)}
+
+
+def _cleaned(text: str, keys: set[str]) -> str | None:
+    """The text without those paragraphs, or None when that changes nothing or leaves nothing."""
+    cleaned = strip_paragraphs(text, keys)
+    return cleaned if cleaned != text and cleaned.strip() else None
+
+
 class ArchiveStore:
     """The write side of the archive, used by the crawl (one instance per crawl)."""
 
     def __init__(self, db: Database):
         self.db = db
         self.run_id: int | None = None
+        self.boilerplate = BoilerplateBook(db)
 
     def start_run(self, spider: str, arguments: dict[str, Any]) -> int:
         """Record the start of a crawl and return its run id."""
@@ -122,37 +135,80 @@ class ArchiveStore:
             return self.db["fetches"].insert(row).last_pk
 
     def save_article(self, article: Article, fetch_id: int, fetched_at: str) -> str:
-        """Store an article capture: a new version only when its clean text changed."""
-        columns = _article_columns(article)
+        """Store an article capture: a new version only when its clean text changed.
+
+        The site's learned boilerplate is stripped first; the raw paragraphs are counted,
+        and any that become boilerplate are re-cleaned out of the site's stored articles.
+        Returns NEW, CHANGED, UNCHANGED, or EMPTY when nothing but boilerplate is left.
+        """
+        site = site_address(article.url)
         with self.db.atomic():
-            existing = next(self.db["articles"].rows_where("url = ?", [article.url], limit=1), None)
-            if existing is None:
-                article_id = (
-                    self.db["articles"]
-                    .insert(
-                        {
-                            "url": article.url,
-                            **columns,
-                            "version_count": 1,
-                            "first_seen": fetched_at,
-                            "last_seen": fetched_at,
-                            "last_fetch_id": fetch_id,
-                        }
-                    )
-                    .last_pk
-                )
-                self._add_version(article_id, 1, fetch_id, fetched_at, columns)
-                return NEW
-            seen = {"last_seen": fetched_at, "last_fetch_id": fetch_id}
-            if existing["content_sha256"] == columns["content_sha256"]:
-                self.db["articles"].update(existing["id"], {**columns, **seen})
-                return UNCHANGED
-            version = existing["version_count"] + 1
-            self.db["articles"].update(
-                existing["id"], {**columns, **seen, "version_count": version}
+            clean = strip_paragraphs(article.text, self.boilerplate.keys(site))
+            if not clean.strip():
+                return EMPTY
+            article_id, outcome = self._save_clean(
+                replace(article, text=clean), site, fetch_id, fetched_at
             )
-            self._add_version(existing["id"], version, fetch_id, fetched_at, columns)
-            return CHANGED
+            for learned in self.boilerplate.observe(site, article_id, article.text, fetched_at):
+                self._reclean(learned, fetched_at)
+            return outcome
+
+    def _save_clean(
+        self, article: Article, site: str, fetch_id: int, fetched_at: str
+    ) -> tuple[int, str]:
+        columns = _article_columns(article)
+        existing = next(self.db["articles"].rows_where("url = ?", [article.url], limit=1), None)
+        seen = {"last_seen": fetched_at, "last_fetch_id": fetch_id}
+        if existing is None:
+            article_id = (
+                self.db["articles"]
+                .insert(
+                    {
+                        "url": article.url,
+                        "site": site,
+                        **columns,
+                        "version_count": 1,
+                        "first_seen": fetched_at,
+                        **seen,
+                    }
+                )
+                .last_pk
+            )
+            self._add_version(article_id, 1, fetch_id, fetched_at, columns)
+            return article_id, NEW
+        if existing["content_sha256"] == columns["content_sha256"]:
+            self.db["articles"].update(existing["id"], {**columns, **seen})
+            return existing["id"], UNCHANGED
+        version = existing["version_count"] + 1
+        self.db["articles"].update(existing["id"], {**columns, **seen, "version_count": version})
+        self._add_version(existing["id"], version, fetch_id, fetched_at, columns)
+        return existing["id"], CHANGED
+
+    def _reclean(self, learned: Learned, cleaned_at: str) -> None:
+        """Strip a newly learned boilerplate paragraph from every article that held it."""
+        keys = {learned.key}
+        for article_id in self.boilerplate.articles_holding(learned.paragraph_id):
+            row = self.db["articles"].get(article_id)
+            versions_cleaned = 0
+            for version in self.db["versions"].rows_where("article_id = ?", [article_id]):
+                if text := _cleaned(version["text"], keys):
+                    self.db["versions"].update(version["id"], _text_columns(text))
+                    versions_cleaned += 1
+            text = _cleaned(row["text"], keys)
+            if text:
+                self.db["articles"].update(article_id, _text_columns(text))
+            if text or versions_cleaned:
+                self.db["recleans"].insert(
+                    {
+                        "article_id": article_id,
+                        "paragraph_id": learned.paragraph_id,
+                        "run_id": self.run_id,
+                        "cleaned_at": cleaned_at,
+                        "versions_cleaned": versions_cleaned,
+                        "old_sha256": row["content_sha256"],
+                        "new_sha256": text_sha256(text) if text else row["content_sha256"],
+                    }
+                )
 
     def _add_version(
         self,

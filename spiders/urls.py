@@ -10,27 +10,11 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from w3lib.url import canonicalize_url, url_query_cleaner
 
+from archive.sites import site_address, site_host
+
+__all__ = ["UrlPolicy", "base_url_from", "site_address", "site_host"]
+
 _IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
-
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def site_host(url: str) -> str:
-    """The host a site lives on, without a leading `www.` (both forms are the same site)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
-
-
-def site_address(url: str) -> str:
-    """Host and port of a URL's site (`www.` and default ports dropped): `example.com`."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        return ""
-    host = site_host(url)
-    return host if port in (None, _DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
 
 
 def base_url_from(url: str | None) -> str:

@@ -53,15 +53,17 @@ def save(store: ArchiveStore, n: int, item: Article) -> str:
 
 def test_schema_is_made_by_recorded_migrations(tmp_path: Path) -> None:
     db = open_archive(tmp_path)
-    assert [m.name for m in migrations.applied(db)] == ["m001_initial"]
-    assert {"runs", "fetches", "articles", "versions", "articles_fts"} <= set(db.table_names())
+    assert [m.name for m in migrations.applied(db)] == ["m001_initial", "m002_site_boilerplate"]
+    tables = {"runs", "fetches", "articles", "versions", "articles_fts", "paragraphs", "recleans"}
+    assert tables <= set(db.table_names())
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     open_archive(tmp_path).close()
     db = open_archive(tmp_path)
-    assert len(migrations.applied(db)) == 1
+    assert [m.name for m in migrations.applied(db)] == ["m001_initial", "m002_site_boilerplate"]
+    assert migrations.pending(db) == []
 
 
 def test_foreign_keys_are_enforced(store: ArchiveStore) -> None:

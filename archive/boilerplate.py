@@ -1,0 +1,146 @@
+"""A site's own boilerplate: paragraphs that recur in the bodies of many of its articles.
+
+Every stored article's paragraphs are counted per site (`paragraphs`, linked to articles in
+`article_paragraphs`). A paragraph found in at least `MIN_ARTICLES` articles and
+`MIN_SHARE` of the site's articles becomes boilerplate: it is stripped from every later
+capture, and the site's earlier articles (and their versions) are re-cleaned in place, each
+re-clean recorded in `recleans`. A re-clean is not a new version: the page did not change,
+only what the archive knows about the site. Learning is never undone, so a paragraph stays
+boilerplate even when the site grows past the point where its share would qualify.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import unicodedata
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+MIN_ARTICLES = 5
+MIN_SHARE = 0.02
+
+
+def normalise(paragraph: str) -> str:
+    """The form two copies of one paragraph share: NFKC, case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", paragraph).casefold().split())
+
+
+def paragraph_key(paragraph: str) -> str:
+    """A stable key of a paragraph's normalised form."""
+    return hashlib.sha256(normalise(paragraph).encode("utf-8")).hexdigest()
+
+
+def strip_paragraphs(text: str, keys: set[str] | frozenset[str]) -> str:
+    """The text without the paragraphs whose key is in `keys`."""
+    return "\n".join(p for p in text.split("\n") if paragraph_key(p) not in keys)
+
+
+def threshold(site_articles: int) -> int:
+    """How many of a site's articles must hold a paragraph for it to be boilerplate."""
+    return max(MIN_ARTICLES, math.ceil(MIN_SHARE * site_articles))
+
+
+@dataclass(frozen=True)
+class Learned:
+    """A paragraph that has just become boilerplate for a site."""
+
+    paragraph_id: int
+    site: str
+    key: str
+    text: str
+    article_count: int
+
+
+class BoilerplateBook:
+    """Counts a site's paragraphs and decides which are boilerplate (inside the caller's
+    transaction; the caller owns commits)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self._known: dict[str, frozenset[str]] = {}
+
+    def keys(self, site: str) -> frozenset[str]:
+        """Keys of the paragraphs learned as boilerplate for a site."""
+        if site not in self._known:
+            rows = self.db.execute(
+                "select key from paragraphs where site = ? and boilerplate_since is not null",
+                [site],
+            )
+            self._known[site] = frozenset(key for (key,) in rows)
+        return self._known[site]
+
+    def observe(self, site: str, article_id: int, raw_text: str, seen_at: str) -> list[Learned]:
+        """Count the paragraphs of an article's raw text; return those now boilerplate."""
+        wanted: dict[str, str] = {}
+        for paragraph in raw_text.split("\n"):
+            if paragraph.strip():
+                wanted.setdefault(paragraph_key(paragraph), paragraph)
+        linked = dict(
+            self.db.execute(
+                """select p.key, p.id from article_paragraphs ap
+                   join paragraphs p on p.id = ap.paragraph_id where ap.article_id = ?""",
+                [article_id],
+            ).fetchall()
+        )
+        for key in linked.keys() - wanted.keys():
+            self.db.execute(
+                "delete from article_paragraphs where article_id = ? and paragraph_id = ?",
+                [article_id, linked[key]],
+            )
+            self.db.execute(
+                "update paragraphs set article_count = article_count - 1 where id = ?",
+                [linked[key]],
+            )
+        added = wanted.keys() - linked.keys()
+        for key in added:
+            self.db.execute(
+                """insert into paragraphs (site, key, text, article_count, first_seen)
+                   values (?, ?, ?, 0, ?) on conflict (site, key) do nothing""",
+                [site, key, wanted[key], seen_at],
+            )
+            (paragraph_id,) = self.db.execute(
+                "select id from paragraphs where site = ? and key = ?", [site, key]
+            ).fetchone()
+            self.db.execute(
+                "insert into article_paragraphs (article_id, paragraph_id) values (?, ?)",
+                [article_id, paragraph_id],
+            )
+            self.db.execute(
+                "update paragraphs set article_count = article_count + 1 where id = ?",
+                [paragraph_id],
+            )
+        if not added:
+            return []
+        return self._promote(site, added, seen_at)
+
+    def _promote(self, site: str, keys: set[str], seen_at: str) -> list[Learned]:
+        (site_articles,) = self.db.execute(
+            "select count(*) from articles where site = ?", [site]
+        ).fetchone()
+        needed = threshold(site_articles)
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            f"""select id, key, text, article_count from paragraphs
+                where site = ? and boilerplate_since is null and article_count >= ?
+                and key in ({marks})""",
+            [site, needed, *keys],
+        ).fetchall()
+        learned = [Learned(pid, site, key, text, count) for pid, key, text, count in rows]
+        for item in learned:
+            self.db.execute(
+                "update paragraphs set boilerplate_since = ? where id = ?",
+                [seen_at, item.paragraph_id],
+            )
+        if learned:
+            self._known.pop(site, None)
+        return learned
+
+    def articles_holding(self, paragraph_id: int) -> list[int]:
+        """Ids of the articles whose captures held a paragraph."""
+        rows = self.db.execute(
+            "select article_id from article_paragraphs where paragraph_id = ? order by article_id",
+            [paragraph_id],
+        )
+        return [article_id for (article_id,) in rows]

@@ -19,7 +19,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.chrome import SITE_CHROME
-from tests.site.content import Site
+from tests.site.content import SITE_PROMOS, Site
 from tests.site.crawl import ROOT, run_crawl
 from tests.site.server import ReplicaServer
 
@@ -158,6 +158,21 @@ def test_every_article_text_is_its_body_and_no_boilerplate(crawl: Crawl) -> None
             assert junk not in text, (article.slug, junk)
         for comment in article.comments:
             assert comment.text not in text, article.slug
+
+
+def test_site_promo_lines_are_learned_as_boilerplate_and_nothing_else(crawl: Crawl) -> None:
+    with crawl.db() as db:
+        learned = {
+            row[0] for row in db.execute("select text from paragraphs where boilerplate_since")
+        }
+        recleaned = db.execute("select count(distinct article_id) from recleans").fetchone()[0]
+        versions = db.execute("select count(*), max(version) from versions").fetchone()
+    promos = {promo.text for promo in SITE_PROMOS}
+    # the profile's own rule drops the Voice of America line before the archive sees it
+    assert learned == promos - {crawl.site.seed.promo_lines[0]}
+    # articles stored before a line was learned were cleaned in place, not versioned
+    assert recleaned >= 4
+    assert tuple(versions) == (len(crawl.site.articles), 1)
 
 
 def _warc_files(crawl: Crawl) -> list[Path]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.site import theme
-from tests.site.content import REACH_KINDS, SEED_PARAGRAPHS, Site, build_site
+from tests.site.content import REACH_KINDS, SEED_PARAGRAPHS, SITE_PROMOS, Site, build_site
 from tests.site.fixtures import DEFAULT_OUTDIR, write_fixtures
 from tests.site.server import ReplicaServer, route
 
@@ -123,6 +123,30 @@ def test_seed_article_is_copied_exactly(site: Site) -> None:
     assert seed.category.name == "World"
     assert seed.promo_lines[0].startswith("Join Voice of America!")
     assert "Join Voice" not in seed.expected_text
+
+
+def test_promo_lines_are_pasted_into_enough_articles_to_be_learned(site: Site) -> None:
+    # five articles and 2% of the site: the archive's rule for boilerplate
+    for promo in SITE_PROMOS:
+        holding = [a for a in site.articles if promo.text in a.promo_top + a.promo_lines]
+        assert 5 <= len(holding) <= 40, promo.text
+        assert not any(promo.text in a.expected_text for a in site.articles)
+
+
+def test_promo_lines_sit_above_or_below_the_body(site: Site) -> None:
+    top = next(a for a in site.articles if a.promo_top and a.promo_lines)
+    html = theme.render_article(site, BASE, top)
+    above = html.index(top.promo_top[0])
+    # the excerpt in the page's head repeats the lede, so look for it after the promo
+    lede = html.index(top.blocks[0][1][:40], above)
+    end = html.index(top.blocks[-1][1][:40], lede)
+    assert above < lede < end < html.index(top.promo_lines[0])
+
+
+def test_no_promos_when_asked(site: Site) -> None:
+    bare = build_site(100, promos=())
+    assert all(a.promo_top == [] for a in bare.articles)
+    assert [a for a in bare.articles if a.promo_lines] == [bare.seed]
 
 
 def test_dates_ids_and_shares(site: Site) -> None:

@@ -21,6 +21,31 @@ PROMO_LINES = (
     "Join Voice of America! subscribe our channel youtube Activate more notifications, "
     "or follow us on social networks: Facebook, Twitter I instagram,",
 )
+
+
+@dataclass(frozen=True)
+class Promo:
+    """A line the site's editors paste into a share of article bodies, above or below."""
+
+    text: str
+    share: float
+    top: bool = False
+
+
+# What a crawler has to learn is boilerplate: none of these is in any article's clean text.
+SITE_PROMOS = (
+    Promo(
+        "Follow Nation World News on Google News and WhatsApp for the latest updates.",
+        0.25,
+        top=True,
+    ),
+    Promo(PROMO_LINES[0], 0.12),
+    Promo(
+        "Disclaimer: This story is published from a news agency feed without modifications "
+        "to the text by the Nation World News staff.",
+        0.2,
+    ),
+)
 SEED_TITLE = "US and Peru extend two-year partnership to combat child trafficking"
 SEED_PUBLISHED = datetime(2023, 5, 29, 14, 27, 36, tzinfo=UTC)
 SEED_PARAGRAPHS = tuple(
@@ -86,6 +111,7 @@ class Article:
     related_empty: bool
     reach: str
     image: str
+    promo_top: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -386,12 +412,12 @@ def build_site(
     seed: int = 2023,
     *,
     posts_per_sitemap: int | None = None,
-    promo_share: float = 0.0,
+    promos: tuple[Promo, ...] = SITE_PROMOS,
 ) -> Site:
     """Build the replica's model: the seed article plus articles - 1 generated ones.
 
     posts_per_sitemap defaults to 50 (so a small site still has several post sitemaps) and to
-    1000 above 1000 articles; promo_share gives that share of generated articles the promo line.
+    1000 above 1000 articles; each of `promos` is pasted into its share of generated articles.
     """
     if articles < 1:
         raise ValueError("a site needs at least the seed article")
@@ -421,9 +447,7 @@ def build_site(
 
     _assign_reach(rng, built)
     _assign_comments(rng, built, writers, seen)
-    for article in built:
-        if article.title != SEED_TITLE and rng.random() < promo_share:
-            article.promo_lines = list(PROMO_LINES)
+    _paste_promos(random.Random(f"promos-{seed}"), built, promos)
 
     static = [_page(spec, seen) for spec in STATIC_PAGES]
     members = [_page(spec, seen, members=True) for spec in MEMBERS_PAGES]
@@ -545,6 +569,16 @@ def _story(
         reach="normal",
         image=f"/wp-content/uploads/{published:%Y/%m}/{'-'.join(slug.split('-')[:5])}.jpg",
     )
+
+
+def _paste_promos(rng: random.Random, articles: list[Article], promos: tuple[Promo, ...]) -> None:
+    """Paste each promo line into its share of the generated articles (the seed has its own)."""
+    for article in articles:
+        if article.title == SEED_TITLE:
+            continue
+        for promo in promos:
+            if rng.random() < promo.share:
+                (article.promo_top if promo.top else article.promo_lines).append(promo.text)
 
 
 def _assign_reach(rng: random.Random, articles: list[Article]) -> None:

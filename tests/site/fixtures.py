@@ -42,6 +42,7 @@ def _article_facts(site: Site, article: Article) -> dict:
         "tags": [t.name for t in article.tags],
         "layout": article.layout,
         "comments": len(article.comments),
+        "promo_top": article.promo_top,
         "promo_lines": article.promo_lines,
         "expected_text": article.expected_text,
     }

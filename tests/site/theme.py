@@ -702,7 +702,7 @@ def body_html(site: Site, base: str, article: Article, ids: _Ids | None = None) 
         and _hash(article.post_id, "ad") % 100 < 45
     ):
         ad_after = 1
-    parts = []
+    parts = [f"<p>{_e(line)}</p>" for line in article.promo_top]
     for index, (kind, text) in enumerate(article.blocks):
         if kind == "h3":
             parts.append(f"<h3>{_e(text)}</h3>")

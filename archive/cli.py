@@ -137,6 +137,10 @@ def search_command(archive_dir: str, query: str, limit: int, as_json: bool) -> N
         click.echo(_plural(len(hits), "result"), err=True)
 
 
+def _shorten(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
@@ -178,4 +182,13 @@ def stats(archive_dir: str, as_json: bool) -> None:
         lines.append(
             "Sections:  " + ", ".join(f"{k} ({v})" for k, v in figures["sections"].items())
         )
+    if figures["boilerplate"]:
+        lines.append(
+            f"Boilerplate learned: {_plural(len(figures['boilerplate']), 'paragraph')}, "
+            f"{_plural(figures['recleans'], 're-clean')} of stored articles"
+        )
+        lines += [
+            f"  {b['site']}  in {b['articles']} articles: {_shorten(b['text'])}"
+            for b in figures["boilerplate"]
+        ]
     click.echo("\n".join(lines))

@@ -163,7 +163,8 @@ def search(db: Database, query: str, limit: int = 20) -> list[SearchHit]:
 
 
 def archive_stats(db: Database, archive_dir: str | Path) -> dict[str, Any]:
-    """Counts that describe an archive: articles, versions, fetches, runs, WARC files."""
+    """Counts that describe an archive: articles, versions, fetches, runs, WARC files,
+    and the boilerplate learned per site."""
 
     def scalar(sql: str) -> Any:
         return db.execute(sql).fetchone()[0]
@@ -209,4 +210,12 @@ def archive_stats(db: Database, archive_dir: str | Path) -> dict[str, Any]:
             )
         ),
         "warc_files": [{"name": p.name, "bytes": p.stat().st_size} for p in warcs],
+        "boilerplate": [
+            {"site": site, "text": text, "articles": count, "since": since}
+            for site, text, count, since in db.execute(
+                "select site, text, article_count, boilerplate_since from paragraphs"
+                " where boilerplate_since is not null order by site, article_count desc"
+            )
+        ],
+        "recleans": scalar("select count(*) from recleans"),
     }

@@ -9,7 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from archive.store import ArchiveStore
+from archive.store import EMPTY, ArchiveStore
 from pipelines.archive_session import ArchiveSession
 from spiders.items import ArticleItem
 
@@ -40,4 +40,8 @@ class StorePipeline:
             logger.error("Cannot store %s (its page is in the WARC): %s", item.url, exc)
             raise DropItem(f"storage failed for {item.url}") from exc
         self.stats.inc_value(f"archive/articles_{outcome}")
+        if outcome == EMPTY:
+            raise DropItem(
+                f"{item.url} holds nothing but the site's boilerplate (page kept in WARC)"
+            )
         return item

@@ -106,6 +106,36 @@ def test_stats(archive_dir: Path) -> None:
     result = run("stats", str(archive_dir), "--json")
     figures = json.loads(result.stdout)
     assert (figures["articles"], figures["versions"], figures["fetches"]) == (2, 3, 3)
+    assert (figures["boilerplate"], figures["recleans"]) == ([], 0)
+
+
+def test_stats_lists_learned_boilerplate(tmp_path: Path) -> None:
+    store = ArchiveStore(open_archive(tmp_path))
+    store.start_run("news", {})
+    promo = "Subscribe to our newsletter for the day's top stories in your inbox every morning."
+    for n in range(5):
+        url = f"https://example.com/{n}/"
+        fetch_id = store.record_fetch(
+            Fetch(
+                url=url,
+                method="GET",
+                status=200,
+                fetched_at=f"2026-11-29T10:00:0{n}+00:00",
+                response=WarcLocation("NEWS-1.warc.gz", n * 100, 50, f"<urn:uuid:{n}>"),
+                request_record_id=f"<urn:uuid:r{n}>",
+            )
+        )
+        text = f"Story {n}.\n{promo}"
+        store.save_article(Article(url=url, text=text), fetch_id, f"2026-11-29T10:00:0{n}+00:00")
+    store.db.close()
+    figures = json.loads(run("stats", str(tmp_path), "--json").stdout)
+    assert [(b["site"], b["text"], b["articles"]) for b in figures["boilerplate"]] == [
+        ("example.com", promo, 5)
+    ]
+    assert figures["recleans"] == 5
+    lines = run("stats", str(tmp_path)).stdout.splitlines()
+    assert "Boilerplate learned: 1 paragraph, 5 re-cleans of stored articles" in lines
+    assert f"  example.com  in 5 articles: {promo[:67]}..." in lines
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from trafilatura import extract
 from trafilatura.settings import Extractor
 
 from archive.models import Article
+from pipelines.body import article_body
 from pipelines.metadata import read_metadata
 
 logger = logging.getLogger(__name__)
@@ -111,8 +112,12 @@ def clean_text(tree: HtmlElement, url: str, rules: ExtractionRules = GENERIC_RUL
     """The article body as plain text, one paragraph a line, boilerplate removed."""
     # trafilatura prunes its own copy of the tree, so the page is never copied twice.
     body = rules.body(tree)
-    text = extract(body, url=url, prune_xpath=rules.prune_xpath, options=TRAFILATURA_OPTIONS)
-    text = text or ""
+    if body is tree:
+        # No body container known: trafilatura and readability have to agree on it.
+        text = article_body(tree, url, rules.prune_xpath)
+    else:
+        text = extract(body, url=url, prune_xpath=rules.prune_xpath, options=TRAFILATURA_OPTIONS)
+        text = text or ""
     paragraphs = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(p for p in paragraphs if p and rules.keep(p))
 

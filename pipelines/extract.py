@@ -7,6 +7,7 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from pipelines.extraction import GENERIC_RULES, ExtractionRules, extract_article
+from pipelines.metadata import iso_date
 from spiders.items import ArticleItem
 
 
@@ -30,5 +31,8 @@ class ExtractPipeline:
         if article is None:
             self.stats.inc_value("archive/extract_empty")
             raise DropItem(f"no article text in {item.url} (page kept in WARC)")
+        if article.published is None and item.news_published:
+            # the page gives no date; the site's Google News sitemap did
+            article.published = iso_date(item.news_published)
         item.article = article
         return item

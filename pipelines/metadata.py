@@ -1,12 +1,18 @@
-"""Article metadata from a page: JSON-LD and meta tags first, trafilatura second."""
+"""Article metadata from a page: JSON-LD and meta tags first, then trafilatura and htmldate.
+
+Dates keep the time zone the page gave; they are only rewritten into one ISO 8601 form
+(`2019-11-05T10:00:00+00:00`, or `2019-11-05` when the page gives no time).
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
 from extruct.jsonld import JsonLdExtractor
+from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata as trafilatura_metadata
 
@@ -27,7 +33,18 @@ ARTICLE_TYPES = frozenset(
         "Report",
     }
 )
-FIELDS = ("title", "author", "published", "modified", "language", "section", "tags")
+FIELDS = (
+    "title",
+    "author",
+    "published",
+    "modified",
+    "language",
+    "section",
+    "tags",
+    "description",
+    "image",
+)
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _jsonld = JsonLdExtractor()
 
 
@@ -95,15 +112,28 @@ def _text_list(value: Any) -> list[str]:
     return [v.strip() for v in value if isinstance(v, str) and v.strip()]
 
 
-def _iso(value: Any) -> str | None:
+def iso_date(value: Any) -> str | None:
+    """An ISO 8601 date or datetime in one canonical form, its time zone kept; else None."""
     if not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
     try:
-        datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return value
+    if _DATE_ONLY.fullmatch(value):
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+def _image(value: Any, by_id: dict[str, dict[str, Any]]) -> str | None:
+    """A JSON-LD image: a URL, an ImageObject (maybe by @id), or a list of either."""
+    if isinstance(value, list):
+        return next((url for v in value if (url := _image(v, by_id))), None)
+    value = _resolve(value, by_id)
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl")
+    return _text(value)
 
 
 def _from_jsonld(tree: HtmlElement) -> dict[str, Any]:
@@ -116,19 +146,26 @@ def _from_jsonld(tree: HtmlElement) -> dict[str, Any]:
     authors = _names(node.get("author"), by_id)
     return {
         "title": _text(node.get("headline")) or _text(node.get("name")),
-        "author": ", ".join(authors) or None,
-        "published": _iso(node.get("datePublished")),
-        "modified": _iso(node.get("dateModified")),
+        "author": ", ".join(dict.fromkeys(authors)) or None,
+        "published": iso_date(node.get("datePublished")),
+        "modified": iso_date(node.get("dateModified")),
         "language": _text(node.get("inLanguage")),
         "section": sections[0] if sections else None,
         "tags": _text_list(node.get("keywords")),
+        "description": _text(node.get("description")),
+        "image": _image(node.get("image"), by_id) or _text(node.get("thumbnailUrl")),
     }
 
 
 def _meta(tree: HtmlElement) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for element in tree.iter("meta"):
-        key = element.get("property") or element.get("name")
+        key = (
+            element.get("property")
+            or element.get("name")
+            or element.get("itemprop")
+            or element.get("http-equiv")
+        )
         content = element.get("content")
         if key and content and content.strip():
             found.setdefault(key.strip().lower(), []).append(content.strip())
@@ -146,14 +183,23 @@ def _from_meta(tree: HtmlElement) -> dict[str, Any]:
     # Yoast puts the author in twitter:data1 only under the label "Written by"; the same
     # pair holds the reading time on other pages.
     byline = first("twitter:data1") if first("twitter:label1") == "Written by" else None
+    # `author` often holds a profile URL (as article:author does), which is not a name
+    names = [meta[k][0] for k in ("author", "parsely-author", "dc.creator") if k in meta]
+    authors = [a for a in (*names, byline) if a and not a.startswith(("http://", "https://"))]
     return {
         "title": first("og:title", "twitter:title"),
-        "author": first("author") or byline,
-        "published": _iso(first("article:published_time", "og:article:published_time")),
-        "modified": _iso(first("article:modified_time", "og:updated_time")),
-        "language": root.get("lang") or (locale.replace("_", "-") if locale else None),
+        "author": authors[0] if authors else None,
+        "published": iso_date(
+            first("article:published_time", "og:article:published_time", "datepublished")
+        ),
+        "modified": iso_date(
+            first("article:modified_time", "og:updated_time", "datemodified", "last-modified")
+        ),
+        "language": root.get("lang")
+        or first("content-language", "dc.language")
+        or (locale.replace("_", "-") if locale else None),
         "section": first("article:section"),
-        "tags": meta.get("article:tag", []),
+        "tags": meta.get("article:tag", []) or _text_list(first("keywords", "news_keywords")),
         "description": first("description", "og:description", "twitter:description"),
         "image": first("og:image", "twitter:image"),
     }
@@ -168,7 +214,6 @@ def _from_trafilatura(tree: HtmlElement, url: str) -> dict[str, Any]:
     return {
         "title": document.title,
         "author": document.author,
-        "published": _iso(document.date),
         "section": (document.categories or [None])[0],
         "tags": list(document.tags or []),
         "description": document.description,
@@ -176,16 +221,38 @@ def _from_trafilatura(tree: HtmlElement, url: str) -> dict[str, Any]:
     }
 
 
+def _from_htmldate(tree: HtmlElement, url: str, published: str | None) -> dict[str, Any]:
+    """Dates found by htmldate: in markup, then (for the publication date) the text and URL."""
+    try:
+        found = {
+            "published": None
+            if published
+            else find_date(tree, url=url, original_date=True, extensive_search=True),
+            # only markup hints, so a date in the text is never taken for an update
+            "modified": find_date(tree, url=url, original_date=False, extensive_search=False),
+        }
+    except Exception as exc:  # noqa: BLE001 - a date fallback must never stop a crawl
+        logger.debug("htmldate failed on %s: %s", url, exc)
+        return {}
+    start = published or found["published"]
+    if start and found["modified"] and found["modified"] <= start[:10]:
+        found["modified"] = None  # the same day as publication says nothing about updates
+    return found
+
+
 def read_metadata(tree: HtmlElement, url: str) -> dict[str, Any]:
     """Title, author, dates, language, section, tags, description and image of a page."""
     sources = [_from_jsonld(tree), _from_meta(tree)]
     merged: dict[str, Any] = {}
-    for key in (*FIELDS, "description", "image"):
+    for key in FIELDS:
         merged[key] = next((s[key] for s in sources if s.get(key)), None)
-    if not all(merged[key] for key in ("title", "author", "published")):
-        fallback = _from_trafilatura(tree, url)
-        for key, value in fallback.items():
+    if not all(merged[key] for key in ("title", "author", "description", "image")):
+        for key, value in _from_trafilatura(tree, url).items():
             if not merged.get(key) and value:
                 merged[key] = value
+    if not (merged["published"] and merged["modified"]):
+        for key, value in _from_htmldate(tree, url, merged["published"]).items():
+            if not merged.get(key) and value:
+                merged[key] = iso_date(value)
     merged["tags"] = list(dict.fromkeys(merged["tags"] or []))
     return merged

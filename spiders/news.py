@@ -44,6 +44,8 @@ class NewsSpider(Spider):
         )
         self._robots_sitemaps: list[str] = []
         self._sitemaps_requested = False
+        # Google News sitemap dates by canonical URL, for pages that carry no date themselves
+        self._news_published: dict[str, str] = {}
 
     @classmethod
     def check_arguments(cls, url: str | None = None, **kwargs: Any) -> str:
@@ -141,6 +143,8 @@ class NewsSpider(Spider):
                 if self.policy.on_site(entry.loc):
                     yield Request(entry.loc, callback=self.parse_sitemap, priority=SITEMAP_PRIORITY)
             elif url := self.policy.follow(entry.loc):
+                if entry.news_published:
+                    self._news_published[url] = entry.news_published
                 yield Request(url, callback=self.parse_page, priority=ARTICLE_PRIORITY)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
@@ -165,9 +169,14 @@ class NewsSpider(Spider):
     def _article_item(self, response: Response, canonical: str | None) -> ArticleItem:
         url = canonical if canonical and self.policy.on_site(canonical) else response.url
         fetch_id, fetched_at = response.meta.get(FETCH_META_KEY, (None, None))
+        url = self.policy.canonical(url)
+        listed = self._news_published.get(url) or self._news_published.get(
+            self.policy.canonical(response.url)
+        )
         return ArticleItem(
-            url=self.policy.canonical(url),
+            url=url,
             html=response.text,
             fetch_id=fetch_id,
             fetched_at=fetched_at,
+            news_published=listed,
         )

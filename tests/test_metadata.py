@@ -11,7 +11,7 @@ import pytest
 from lxml.html import HtmlElement
 
 from pipelines.extraction import parse_html
-from pipelines.metadata import article_node, jsonld_nodes, read_metadata
+from pipelines.metadata import article_node, iso_date, jsonld_nodes, read_metadata
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
 ARTICLES = json.loads((FIXTURES / "articles.json").read_text(encoding="utf-8"))
@@ -235,3 +235,129 @@ def test_reading_time_is_not_author() -> None:
         '<meta name="twitter:data1" content="3 minutes">'
     )
     assert read_metadata(tree_of(page(head)), URL)["author"] != "3 minutes"
+
+
+# --- dates: one ISO form, time zone kept; htmldate as the fallback ------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2019-11-05T10:00:00+0000", "2019-11-05T10:00:00+00:00"),
+        ("2019-11-05T10:00:00Z", "2019-11-05T10:00:00+00:00"),
+        ("2019-11-05T10:00:00-05:00", "2019-11-05T10:00:00-05:00"),
+        ("2019-11-05T15:30:00+09:00", "2019-11-05T15:30:00+09:00"),
+        ("2019-11-05 10:00", "2019-11-05T10:00:00"),
+        ("2019-11-05", "2019-11-05"),
+        (" 2019-11-05 ", "2019-11-05"),
+        ("Tuesday", None),
+        ("", None),
+        (20191105, None),
+    ],
+)
+def test_iso_date_keeps_the_time_zone(value: Any, expected: str | None) -> None:
+    assert iso_date(value) == expected
+
+
+def test_jsonld_time_zone_is_kept() -> None:
+    ld = jsonld(
+        {"@type": "NewsArticle", "headline": "H", "datePublished": "2023-05-29T10:27:36-04:00"}
+    )
+    assert read_metadata(tree_of(page(ld)), URL)["published"] == "2023-05-29T10:27:36-04:00"
+
+
+def test_htmldate_finds_a_date_in_the_text_when_markup_has_none() -> None:
+    body = (
+        "<article><h1>Story</h1><p>Posted on 12 March 2021 by the desk.</p><p>Text.</p></article>"
+    )
+    meta = read_metadata(tree_of(page("<title>Story</title>", body)), URL)
+    assert meta["published"] == "2021-03-12"
+    assert meta["modified"] is None
+
+
+def test_htmldate_finds_a_date_in_the_url() -> None:
+    meta = read_metadata(
+        tree_of(page("<title>Story</title>")), "https://example.com/2020/07/14/story/"
+    )
+    assert meta["published"] == "2020-07-14"
+
+
+def test_htmldate_modified_from_markup_only() -> None:
+    head = (
+        '<meta property="article:published_time" content="2021-03-12T08:00:00+01:00">'
+        '<meta name="lastmod" content="2021-04-02">'
+    )
+    meta = read_metadata(tree_of(page(head)), URL)
+    assert meta["published"] == "2021-03-12T08:00:00+01:00"
+    assert meta["modified"] == "2021-04-02"
+
+
+def test_no_date_anywhere_gives_none() -> None:
+    meta = read_metadata(tree_of(page("<title>Story</title>")), "https://example.com/story/")
+    assert (meta["published"], meta["modified"]) == (None, None)
+
+
+# --- description, image, authors, language from other markup ------------------------------
+
+
+def test_jsonld_description_and_image_object_by_id() -> None:
+    graph = {
+        "@graph": [
+            {
+                "@type": "NewsArticle",
+                "headline": "H",
+                "description": "Ld description",
+                "image": {"@id": "https://example.com/#primaryimage"},
+            },
+            {
+                "@type": "ImageObject",
+                "@id": "https://example.com/#primaryimage",
+                "url": "https://example.com/lead.jpg",
+            },
+        ]
+    }
+    meta = read_metadata(tree_of(page(jsonld(graph))), URL)
+    assert (meta["description"], meta["image"]) == (
+        "Ld description",
+        "https://example.com/lead.jpg",
+    )
+
+
+@pytest.mark.parametrize(
+    ("image", "expected"),
+    [
+        ("https://example.com/a.jpg", "https://example.com/a.jpg"),
+        (["https://example.com/a.jpg", "https://example.com/b.jpg"], "https://example.com/a.jpg"),
+        (
+            {"@type": "ImageObject", "contentUrl": "https://example.com/c.jpg"},
+            "https://example.com/c.jpg",
+        ),
+        (
+            [{"@type": "ImageObject", "url": "https://example.com/d.jpg"}],
+            "https://example.com/d.jpg",
+        ),
+    ],
+)
+def test_jsonld_image_forms(image: Any, expected: str) -> None:
+    ld = jsonld({"@type": "NewsArticle", "headline": "H", "image": image})
+    assert read_metadata(tree_of(page(ld)), URL)["image"] == expected
+
+
+def test_itemprop_and_http_equiv_meta() -> None:
+    head = (
+        '<meta itemprop="datePublished" content="2022-01-01T09:00:00+02:00">'
+        '<meta http-equiv="content-language" content="pt-BR">'
+        '<meta name="news_keywords" content="one, two">'
+    )
+    meta = read_metadata(tree_of(page(head, lang="")), URL)
+    assert meta["published"] == "2022-01-01T09:00:00+02:00"
+    assert meta["language"] == "pt-BR"
+    assert meta["tags"] == ["one", "two"]
+
+
+def test_author_profile_url_is_not_a_name() -> None:
+    head = (
+        '<meta name="author" content="https://example.com/author/ada/">'
+        '<meta name="parsely-author" content="Ada Byron">'
+    )
+    assert read_metadata(tree_of(page(head)), URL)["author"] == "Ada Byron"

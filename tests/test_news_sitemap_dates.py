@@ -1,0 +1,76 @@
+"""A Google News sitemap's publication date fills in for a page that gives none itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.http import HtmlResponse, Request, XmlResponse
+from scrapy.utils.test import get_crawler
+
+from pipelines.extract import ExtractPipeline
+from spiders.items import ArticleItem
+from spiders.nationworldnews import NationWorldNewsSpider
+
+FIXTURES = Path(__file__).parent / "fixtures" / "site"
+LISTED = "https://nationworldnews.com/court-to-rule-on-challenge-to-district-map-in-lisbon/"
+DATELESS = (
+    "<html lang='en'><head><title>Court to rule</title></head><body><article>"
+    "<h1>Court to rule on challenge to district map in Lisbon</h1>"
+    "<p>The constitutional court will hear the challenge next week, judges said.</p>"
+    "<p>Lawyers for both sides expect a ruling before the regional vote.</p>"
+    "</article></body></html>"
+)
+
+
+def spider_and_pipeline():
+    crawler = get_crawler(NationWorldNewsSpider)
+    crawler.spider = crawler._create_spider()
+    return crawler.spider, ExtractPipeline.from_crawler(crawler)
+
+
+def read_news_sitemap(spider) -> list:
+    body = (FIXTURES / "news-sitemap.xml").read_bytes()
+    url = "https://nationworldnews.com/news-sitemap.xml"
+    response = XmlResponse(url, body=body, request=Request(url))
+    return list(spider.parse_sitemap(response))
+
+
+def page_item(spider, url: str, html: str) -> ArticleItem:
+    response = HtmlResponse(url, body=html.encode(), encoding="utf-8", request=Request(url))
+    return spider._article_item(response, None)
+
+
+def test_news_sitemap_date_reaches_the_item() -> None:
+    spider, _ = spider_and_pipeline()
+    requests = read_news_sitemap(spider)
+    assert LISTED in {r.url for r in requests}
+    assert page_item(spider, LISTED, DATELESS).news_published == "2023-05-30T15:05:21+00:00"
+    # reached through a tracking-parameter twin, it is still the same page
+    twin = page_item(spider, LISTED + "?utm_source=feed", DATELESS)
+    assert twin.news_published == "2023-05-30T15:05:21+00:00"
+
+
+def test_page_without_a_date_takes_the_news_sitemap_date() -> None:
+    spider, pipeline = spider_and_pipeline()
+    read_news_sitemap(spider)
+    item = pipeline.process_item(page_item(spider, LISTED, DATELESS))
+    assert item.article.published == "2023-05-30T15:05:21+00:00"
+
+
+def test_the_page_own_date_wins_over_the_news_sitemap() -> None:
+    spider, pipeline = spider_and_pipeline()
+    read_news_sitemap(spider)
+    dated = DATELESS.replace(
+        "<title>",
+        '<meta property="article:published_time" content="2023-05-30T11:05:21-04:00"><title>',
+    )
+    item = pipeline.process_item(page_item(spider, LISTED, dated))
+    assert item.article.published == "2023-05-30T11:05:21-04:00"
+
+
+def test_page_not_in_a_news_sitemap_keeps_no_date() -> None:
+    spider, pipeline = spider_and_pipeline()
+    read_news_sitemap(spider)
+    item = pipeline.process_item(page_item(spider, "https://nationworldnews.com/x/", DATELESS))
+    assert item.news_published is None
+    assert item.article.published is None

@@ -148,6 +148,28 @@ def test_seed_article_metadata(crawl: Crawl) -> None:
     assert row["version_count"] == 1
 
 
+def test_every_article_metadata_matches_the_site(crawl: Crawl) -> None:
+    with crawl.db() as db:
+        rows = {row["url"]: row for row in db.execute("select * from articles")}
+    for article in crawl.site.articles:
+        row = rows[crawl.base + article.path]
+        assert (row["title"], row["author"], row["section"]) == (
+            article.title,
+            article.author.name,
+            article.category.name,
+        ), article.slug
+        assert (row["published"], row["modified"]) == (
+            article.published.isoformat(),
+            article.modified.isoformat(),
+        ), article.slug
+        assert json.loads(row["tags"]) == [tag.name for tag in article.tags], article.slug
+        assert (row["language"], row["description"], row["image"]) == (
+            "en-US",
+            article.excerpt,
+            crawl.base + article.image,
+        ), article.slug
+
+
 def test_every_article_text_is_its_body_and_no_boilerplate(crawl: Crawl) -> None:
     with crawl.db() as db:
         texts = dict(db.execute("select url, text from articles"))

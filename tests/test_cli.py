@@ -20,6 +20,22 @@ from archive.store import ArchiveStore
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def capture(store: ArchiveStore, n: int, item: Article) -> str:
+    """Record the nth fetch (n < 10) of an article and store the article from it."""
+    at = f"2026-11-29T10:00:0{n}+00:00"
+    fetch_id = store.record_fetch(
+        Fetch(
+            url=item.url,
+            method="GET",
+            status=200,
+            fetched_at=at,
+            response=WarcLocation("NEWS-1.warc.gz", n * 100, 50, f"<urn:uuid:{n}>"),
+            request_record_id=f"<urn:uuid:r{n}>",
+        )
+    )
+    return store.save_article(item, fetch_id, at)
+
+
 @pytest.fixture
 def archive_dir(tmp_path: Path) -> Path:
     """A small archive: two articles, one of them in two versions."""
@@ -32,18 +48,8 @@ def archive_dir(tmp_path: Path) -> Path:
         ("https://example.com/cup/", "The cup final ended in a draw.", "2023-04-02"),
     ]
     for n, (url, text, published) in enumerate(texts, start=1):
-        fetch_id = store.record_fetch(
-            Fetch(
-                url=url,
-                method="GET",
-                status=200,
-                fetched_at=f"2026-11-29T10:00:0{n}+00:00",
-                response=WarcLocation("NEWS-1.warc.gz", n * 100, 50, f"<urn:uuid:{n}>"),
-                request_record_id=f"<urn:uuid:r{n}>",
-            )
-        )
         item = Article(url=url, title=f"Title {n}", published=published or "2023-05-29", text=text)
-        store.save_article(item, fetch_id, f"2026-11-29T10:00:0{n}+00:00")
+        capture(store, n, item)
     store.finish_run("finished", "finished", {})
     store.db.close()
     return directory
@@ -114,19 +120,7 @@ def test_stats_lists_learned_boilerplate(tmp_path: Path) -> None:
     store.start_run("news", {})
     promo = "Subscribe to our newsletter for the day's top stories in your inbox every morning."
     for n in range(5):
-        url = f"https://example.com/{n}/"
-        fetch_id = store.record_fetch(
-            Fetch(
-                url=url,
-                method="GET",
-                status=200,
-                fetched_at=f"2026-11-29T10:00:0{n}+00:00",
-                response=WarcLocation("NEWS-1.warc.gz", n * 100, 50, f"<urn:uuid:{n}>"),
-                request_record_id=f"<urn:uuid:r{n}>",
-            )
-        )
-        text = f"Story {n}.\n{promo}"
-        store.save_article(Article(url=url, text=text), fetch_id, f"2026-11-29T10:00:0{n}+00:00")
+        capture(store, n, Article(url=f"https://example.com/{n}/", text=f"Story {n}.\n{promo}"))
     store.db.close()
     figures = json.loads(run("stats", str(tmp_path), "--json").stdout)
     assert [(b["site"], b["text"], b["articles"]) for b in figures["boilerplate"]] == [

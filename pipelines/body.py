@@ -14,6 +14,7 @@ import copy
 import logging
 import re
 
+import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 from readability import Document
@@ -42,6 +43,8 @@ CONTAINS = 0.9
 LONGER = 1.5
 # A paragraph is in a text when this share of its shingles is.
 SUPPORT = 0.5
+# How far above the paragraphs' container the article's chunks are looked for.
+CHUNK_LEVELS = 3
 _WORD = re.compile(r"\w+")
 
 
@@ -97,6 +100,55 @@ def agreed_body(primary: str, judge: str) -> str:
     return primary
 
 
+def _container(tree: HtmlElement, text: str) -> HtmlElement | None:
+    """The element holding the paragraphs of `text`: the ancestor of its first and last."""
+    wanted = {" ".join(p.split()) for p in text.splitlines()}
+    found = [p for p in tree.iter("p") if " ".join(p.text_content().split()) in wanted]
+    if len(found) < 2:
+        return None
+    ancestors = set(found[0].iterancestors())
+    return next((a for a in found[-1].iterancestors() if a in ancestors), None)
+
+
+def _chunks(container: HtmlElement) -> list[HtmlElement]:
+    """The article's chunks when it is split into same-class siblings (ads between them)."""
+    node = container
+    for _ in range(CHUNK_LEVELS):
+        parent = node.getparent()
+        if parent is None or node.tag in ("body", "html"):
+            return []
+        signature = (node.tag, node.get("class"))
+        chunks = [c for c in parent if (c.tag, c.get("class")) == signature]
+        # A class is what marks them as parts of one whole; a new headline, a new article.
+        if node.get("class") and len(chunks) > 1:
+            if any(c.find(".//h1") is not None for c in chunks):
+                return []
+            return chunks
+        node = parent
+    return []
+
+
+def _page_of(element: HtmlElement) -> HtmlElement:
+    """A page holding a copy of `element` as its only article."""
+    page = lxml.html.Element("html")
+    article = lxml.etree.SubElement(lxml.etree.SubElement(page, "body"), "article")
+    article.append(copy.deepcopy(element))
+    return page
+
+
+def continued_text(tree: HtmlElement, url: str, text: str, prune_xpath: str | None) -> str:
+    """`text` with the rest of the article when trafilatura kept only its first chunk."""
+    container = _container(tree, text)
+    chunks = _chunks(container) if container is not None else []
+    if not chunks:
+        return text
+    # One by one: given them all, trafilatura would again take the first for the body.
+    whole = "\n".join(trafilatura_text(_page_of(c), url, prune_xpath) for c in chunks)
+    ours, theirs = shingles(text), shingles(whole)
+    return whole if share_in(ours, theirs) >= CONTAINS and len(theirs) > len(ours) else text
+
+
 def article_body(tree: HtmlElement, url: str, prune_xpath: str | None = None) -> str:
     """The article text of a page with no body container: one paragraph a line."""
-    return agreed_body(trafilatura_text(tree, url, prune_xpath), readability_text(tree))
+    text = continued_text(tree, url, trafilatura_text(tree, url, prune_xpath), prune_xpath)
+    return agreed_body(text, readability_text(tree))

@@ -30,6 +30,9 @@ TRAFILATURA_OPTIONS = Extractor(
     output_format="txt", comments=False, tables=True, links=False, images=False
 )
 _css = HTMLTranslator()
+# Without comments: an HTML comment inside a paragraph (React markup leaves many) makes
+# trafilatura keep only the text before it.
+_HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
     if not html or not html.strip() or looks_binary(html):
         return None
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html, parser=_HTML_PARSER)
     except ValueError:
         # lxml refuses text that carries an XML encoding declaration (XHTML pages).
         if isinstance(html, str):

@@ -6,6 +6,8 @@ readability-lxml scores the page differently, so where the two agree is the body
 - the edges of trafilatura's text that readability does not have are trimmed;
 - when trafilatura's text is only a small part of readability's, it was cut short and
   readability's text is taken instead.
+An article split into same-class chunks is read chunk by chunk, and paragraphs that are
+mostly the text of a link (teasers of other stories) are dropped.
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ CONTAINS = 0.9
 LONGER = 1.5
 # A paragraph is in a text when this share of its shingles is.
 SUPPORT = 0.5
+# A paragraph that is mostly the text of one link this long is a teaser of another page
+# (related stories, "Read more: ..."), not the article's own prose.
+TEASER_LINK_LENGTH = 30
+TEASER_SHARE = 0.8
 # How far above the paragraphs' container the article's chunks are looked for.
 CHUNK_LEVELS = 3
 _WORD = re.compile(r"\w+")
@@ -148,7 +154,23 @@ def continued_text(tree: HtmlElement, url: str, text: str, prune_xpath: str | No
     return whole if share_in(ours, theirs) >= CONTAINS and len(theirs) > len(ours) else text
 
 
+def without_teasers(text: str, tree: HtmlElement) -> str:
+    """`text` without the paragraphs that are mostly one link of the page (other stories)."""
+    links = {
+        t
+        for a in tree.iter("a")
+        if len(t := " ".join(a.text_content().split())) >= TEASER_LINK_LENGTH
+    }
+    kept = []
+    for paragraph in text.splitlines():
+        words = paragraph.lstrip("-• ").strip()
+        longest = max((len(link) for link in links if link in words), default=0)
+        if not words or longest < TEASER_SHARE * len(words):
+            kept.append(paragraph)
+    return "\n".join(kept)
+
+
 def article_body(tree: HtmlElement, url: str, prune_xpath: str | None = None) -> str:
     """The article text of a page with no body container: one paragraph a line."""
     text = continued_text(tree, url, trafilatura_text(tree, url, prune_xpath), prune_xpath)
-    return agreed_body(text, readability_text(tree))
+    return without_teasers(agreed_body(text, readability_text(tree)), tree)

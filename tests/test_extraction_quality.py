@@ -12,9 +12,9 @@ from benchmarks.metric import score_page, shingles, summarise
 from pipelines.extraction import extract_article
 
 BENCHMARK = Path(__file__).parent / "fixtures" / "extraction_benchmark"
-# Measured 0.982 on this subset (every 9th page of the 181, sorted by id). Lowering the
+# Measured 0.984 on this subset (every 9th page of the 181, sorted by id). Lowering the
 # floor is a decision, not a fix: say why in the commit.
-F1_FLOOR = 0.97
+F1_FLOOR = 0.974
 
 
 def test_subset_is_every_ninth_page() -> None:

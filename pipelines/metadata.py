@@ -158,17 +158,15 @@ def _from_jsonld(tree: HtmlElement) -> dict[str, Any]:
 
 
 def _meta(tree: HtmlElement) -> dict[str, list[str]]:
+    """Meta tag contents by every name they carry (one tag may have name and itemprop)."""
     found: dict[str, list[str]] = {}
     for element in tree.iter("meta"):
-        key = (
-            element.get("property")
-            or element.get("name")
-            or element.get("itemprop")
-            or element.get("http-equiv")
-        )
-        content = element.get("content")
-        if key and content and content.strip():
-            found.setdefault(key.strip().lower(), []).append(content.strip())
+        content = (element.get("content") or "").strip()
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            if key := (element.get(attribute) or "").strip().lower():
+                found.setdefault(key, []).append(content)
     return found
 
 

@@ -1,0 +1,21 @@
+"""Packaging for Scrapyd: `scrapyd-deploy` builds the project's egg with this file.
+
+settings.py is a top-level module, not a package, so the setup.py scrapyd-deploy would
+generate (find_packages() only) leaves it out; tests/ and benchmarks/ stay out on purpose.
+Name and version come from pyproject.toml.
+"""
+
+from __future__ import annotations
+
+from setuptools import find_packages, setup
+
+PACKAGES = ["spiders", "pipelines", "archive"]
+
+setup(
+    packages=find_packages(include=[*PACKAGES, *(f"{name}.*" for name in PACKAGES)]),
+    py_modules=["settings"],
+    # setuptools warns that entry points outside pyproject.toml's [project] will one day be
+    # ignored; the versions scrapyd allows (<81) still honour them, and
+    # tests/test_scrapyd.py checks the egg has it.
+    entry_points={"scrapy": ["settings = settings"]},
+)

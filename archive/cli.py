@@ -13,6 +13,16 @@ import click
 
 from archive.db import ArchiveError, open_archive_readonly
 from archive.export import FORMATS, export_to_file, write_export
+from archive.history import (
+    ArticleNotFound,
+    History,
+    VersionDiff,
+    changed_metadata,
+    diff_versions,
+    line_changes,
+    load_history,
+    utc_label,
+)
 from archive.queries import ExportFilter, archive_stats, count_export_rows, export_rows, search
 
 
@@ -32,7 +42,7 @@ def _open(archive_dir: str):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option("0.1.0", prog_name="news-archiver")
 def cli() -> None:
-    """Query, search and export a news archive made by the crawler.
+    """Query, search, inspect and export a news archive made by the crawler.
 
     An archive is a directory holding archive.db (SQLite) and warc/*.warc.gz.
 
@@ -192,3 +202,126 @@ def stats(archive_dir: str, as_json: bool) -> None:
             for b in figures["boilerplate"]
         ]
     click.echo("\n".join(lines))
+
+
+@cli.command()
+@click.argument("archive_dir")
+@click.argument("url")
+@click.option("--diff", "show_diff", is_flag=True, help="Show what changed between two versions.")
+@click.option(
+    "--from", "old", type=int, help="Older version to diff (default: the one before --to)."
+)
+@click.option("--to", "new", type=int, help="Newer version to diff (default: the latest).")
+@click.option("--json", "as_json", is_flag=True, help="Metadata and every version, with text.")
+def show(
+    archive_dir: str, url: str, show_diff: bool, old: int | None, new: int | None, as_json: bool
+) -> None:
+    """Show one article's metadata and version history, or a diff of two versions.
+
+    URL is the article's canonical URL. If it is not archived as given, the same URL
+    with or without a trailing slash, http or https, and www. is tried, and the one
+    found is named on stderr. --from or --to imply --diff.
+
+    \b
+    Example:
+        python -m archive show data https://example.com/peru/
+        python -m archive show data https://example.com/peru/ --diff --from 1 --to 3
+    """
+    show_diff = show_diff or old is not None or new is not None
+    if show_diff and as_json:
+        raise CliError("--json prints every version in full; it cannot be combined with --diff")
+    db = _open(archive_dir)
+    try:
+        history = load_history(db, url)
+        diff = diff_versions(history, old, new) if show_diff else None
+    except ArticleNotFound as exc:
+        close = f"; close matches: {', '.join(exc.suggestions)}" if exc.suggestions else ""
+        raise CliError(f"no article with URL {url} in {archive_dir}{close}") from exc
+    except ArchiveError as exc:
+        raise CliError(str(exc)) from exc
+    if history.url != url:
+        click.echo(f"{url} is not archived; showing {history.url}", err=True)
+    if as_json:
+        click.echo(json.dumps(history.as_json(), ensure_ascii=False, indent=2))
+    elif diff:
+        click.echo("\n".join(_diff_lines(diff, color=sys.stdout.isatty())))
+    else:
+        click.echo("\n".join(_history_lines(history)))
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(value) or "-"
+    return "-" if value is None or value == "" else str(value)
+
+
+def _history_lines(history: History) -> list[str]:
+    meta = history.metadata
+    lines = [
+        f"URL:        {history.url}",
+        *(
+            f"{label + ':':<12}{_value(meta[name])}"
+            for label, name in (
+                ("Title", "title"),
+                ("Author", "author"),
+                ("Published", "published"),
+                ("Modified", "modified"),
+                ("Section", "section"),
+                ("Tags", "tags"),
+                ("Language", "language"),
+            )
+        ),
+        f"Words:      {_value(history.word_count)}",
+        f"First seen: {utc_label(history.first_seen)}",
+        f"Last seen:  {utc_label(history.last_seen)}",
+        f"WARC:       {_warc(history.warc_filename, history.warc_offset)} (latest capture)",
+    ]
+    if history.gone_at:
+        lines.append(f"Gone:       {utc_label(history.gone_at)} (HTTP {history.gone_status})")
+    lines.append(f"Versions:   {history.version_count}")
+    width = len(str(max((v.word_count for v in history.versions), default=0)))
+    previous = None
+    for version in history.versions:
+        if previous is None:
+            change = "first capture"
+        else:
+            added, removed = line_changes(previous.text, version.text)
+            change = f"+{added} -{removed} lines"
+            fields = [name for name, _, _ in changed_metadata(previous, version)]
+            if fields:
+                change += f", {', '.join(fields)} changed"
+        lines.append(
+            f"  v{version.version}  {utc_label(version.captured_at)}  "
+            f"{version.word_count:>{width}} words  {version.content_sha256[:12]}  "
+            f"{_warc(version.warc_filename, version.warc_offset)}  {change}"
+        )
+        previous = version
+    return lines
+
+
+def _warc(filename: str | None, offset: int | None) -> str:
+    return f"{filename}:{offset}" if filename else "-"
+
+
+# Colours only when a person is reading at a terminal, never in a pipe or file.
+_DIFF_STYLES = (
+    ("+++", {"bold": True}),
+    ("---", {"bold": True}),
+    ("@@", {"fg": "cyan"}),
+    ("+", {"fg": "green"}),
+    ("-", {"fg": "red"}),
+)
+
+
+def _diff_lines(diff: VersionDiff, *, color: bool) -> list[str]:
+    # Metadata first, one line a field, values as JSON so that null and lists stay distinct.
+    lines = [
+        f"{name}: {json.dumps(old, ensure_ascii=False)} -> {json.dumps(new, ensure_ascii=False)}"
+        for name, old, new in diff.metadata
+    ]
+    if not diff.lines:
+        lines.append(f"(text unchanged from version {diff.old.version} to {diff.new.version})")
+    for line in diff.lines:
+        style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), None)
+        lines.append(click.style(line, **style) if color and style else line)
+    return lines

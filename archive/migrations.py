@@ -155,3 +155,15 @@ def m002_site_boilerplate(db: Database) -> None:
         ],
     )
     db["recleans"].create_index(["article_id"])
+
+
+@migrations()
+def m003_incremental(db: Database) -> None:
+    """Remember what incremental crawls need: gone articles, sitemap dates, revisits."""
+    db["articles"].add_column("gone_at", str)
+    db["articles"].add_column("gone_status", int)
+    db["articles"].add_column("sitemap_lastmod", str)
+    db["fetches"].add_column("refers_to_fetch_id", int, fk="fetches", fk_col="id")
+    db["fetches"].create_index(["url", "status"])
+    for column in ("articles_unchanged", "articles_gone", "revisits"):
+        db["runs"].add_column(column, int)

@@ -71,3 +71,4 @@ class Fetch:
     location: str | None = None
     ip_address: str | None = None
     warc_type: str = "response"
+    refers_to_fetch_id: int | None = None

@@ -100,7 +100,8 @@ class ArchiveStore:
                  (select count(*) from versions v join fetches f on f.id = v.fetch_id
                    where f.run_id = :run and v.version = 1),
                  (select count(*) from versions v join fetches f on f.id = v.fetch_id
-                   where f.run_id = :run and v.version > 1)""",
+                   where f.run_id = :run and v.version > 1),
+                 (select count(*) from fetches where run_id = :run and warc_type = 'revisit')""",
             {"run": self.run_id},
         ).fetchone()
         if status == "finished" and counts[0] == 0:
@@ -115,6 +116,10 @@ class ArchiveStore:
                     "fetch_count": counts[0],
                     "articles_new": counts[1],
                     "articles_changed": counts[2],
+                    "articles_unchanged": stats.get("archive/articles_unchanged", 0)
+                    + stats.get("archive/articles_not_modified", 0),
+                    "articles_gone": stats.get("archive/articles_gone", 0),
+                    "revisits": counts[3],
                     "stats": json.dumps(stats, default=str, sort_keys=True),
                 },
             )
@@ -134,7 +139,14 @@ class ArchiveStore:
         with self.db.atomic():
             return self.db["fetches"].insert(row).last_pk
 
-    def save_article(self, article: Article, fetch_id: int, fetched_at: str) -> str:
+    def save_article(
+        self,
+        article: Article,
+        fetch_id: int,
+        fetched_at: str,
+        *,
+        sitemap_lastmod: str | None = None,
+    ) -> str:
         """Store an article capture: a new version only when its clean text changed.
 
         The site's learned boilerplate is stripped first; the raw paragraphs are counted,
@@ -149,9 +161,44 @@ class ArchiveStore:
             article_id, outcome = self._save_clean(
                 replace(article, text=clean), site, fetch_id, fetched_at
             )
+            self._seen(article_id, fetch_id, fetched_at, sitemap_lastmod)
             for learned in self.boilerplate.observe(site, article_id, article.text, fetched_at):
                 self._reclean(learned, fetched_at)
             return outcome
+
+    def mark_not_modified(
+        self, url: str, fetch_id: int, fetched_at: str, *, sitemap_lastmod: str | None = None
+    ) -> bool:
+        """Record that an article was seen unchanged (a 304 or an identical payload)."""
+        with self.db.atomic():
+            row = self.db.execute("select id from articles where url = ?", [url]).fetchone()
+            if row is None:
+                return False
+            self._seen(row[0], fetch_id, fetched_at, sitemap_lastmod)
+            return True
+
+    def mark_gone(self, url: str, status: int, fetched_at: str) -> bool:
+        """Record that an archived article now answers 404 or 410; it stays in the archive."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                """update articles set gone_at = coalesce(gone_at, ?), gone_status = ?
+                   where url = ?""",
+                [fetched_at, status, url],
+            )
+            return cursor.rowcount > 0
+
+    def _seen(
+        self, article_id: int, fetch_id: int, fetched_at: str, sitemap_lastmod: str | None
+    ) -> None:
+        changes: dict[str, Any] = {
+            "last_seen": fetched_at,
+            "last_fetch_id": fetch_id,
+            "gone_at": None,
+            "gone_status": None,
+        }
+        if sitemap_lastmod:
+            changes["sitemap_lastmod"] = sitemap_lastmod
+        self.db["articles"].update(article_id, changes)
 
     def _save_clean(
         self, article: Article, site: str, fetch_id: int, fetched_at: str

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
+from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from archive.models import WarcLocation
@@ -26,6 +27,9 @@ DEFAULT_MAX_SIZE = 1024**3
 # and Browsertrix for headers whose meaning no longer holds).
 ORIGINAL_HEADER_PREFIX = "X-Archive-Orig-"
 _HOP_HEADERS = {"transfer-encoding"}
+
+IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 
 
 @dataclass
@@ -51,6 +55,27 @@ class HttpExchange:
         parts = urlsplit(self.url)
         target = parts.path or "/"
         return f"{target}?{parts.query}" if parts.query else target
+
+
+@dataclass(frozen=True)
+class Revisit:
+    """What a revisit record points back to: an earlier full capture of the same URL."""
+
+    profile: str
+    target_uri: str
+    date: datetime
+    record_id: str
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC-Payload-Digest of a body, in warcio's form (`sha1:` + base32)."""
+    digester = Digester("sha1")
+    digester.update(body)
+    return str(digester)
+
+
+def _warc_date(when: datetime) -> str:
+    return datetime_to_iso_date(when.astimezone(UTC).replace(tzinfo=None), use_micros=True)
 
 
 @dataclass
@@ -97,12 +122,16 @@ class WarcWriter:
         self._writer: WARCWriter | None = None
         self._serial = itertools.count()
 
-    def write_exchange(self, exchange: HttpExchange) -> WrittenExchange:
-        """Write the response then the request record of one exchange; say where."""
+    def write_exchange(
+        self, exchange: HttpExchange, revisit: Revisit | None = None
+    ) -> WrittenExchange:
+        """Write the response (or revisit) then the request record of one exchange.
+
+        A revisit record keeps the response's status line and headers but not its body,
+        which is in the earlier record it refers to (or, for a 304, was never sent).
+        """
         writer, handle = self._current()
-        date = exchange.date or datetime.now(UTC)
-        warc_date = datetime_to_iso_date(date.astimezone(UTC).replace(tzinfo=None), use_micros=True)
-        common = {"WARC-Date": warc_date}
+        common = {"WARC-Date": _warc_date(exchange.date or datetime.now(UTC))}
         if exchange.ip_address:
             common["WARC-IP-Address"] = exchange.ip_address
 
@@ -111,14 +140,17 @@ class WarcWriter:
             _recorded_response_headers(exchange.response_headers),
             protocol=exchange.http_version,
         )
-        response = writer.create_warc_record(
-            exchange.url,
-            "response",
-            payload=BytesIO(exchange.body),
-            length=len(exchange.body),
-            http_headers=http_response,
-            warc_headers_dict=dict(common),
-        )
+        if revisit is None:
+            response = writer.create_warc_record(
+                exchange.url,
+                "response",
+                payload=BytesIO(exchange.body),
+                length=len(exchange.body),
+                http_headers=http_response,
+                warc_headers_dict=dict(common),
+            )
+        else:
+            response = self._revisit_record(writer, exchange, http_response, common, revisit)
         http_request = StatusAndHeaders(
             f"{exchange.method} {exchange.request_target} {exchange.request_http_version}",
             list(exchange.request_headers),
@@ -147,6 +179,27 @@ class WarcWriter:
             ),
             request_record_id=request.rec_headers.get_header("WARC-Record-ID"),
             payload_digest=response.rec_headers.get_header("WARC-Payload-Digest"),
+        )
+
+    @staticmethod
+    def _revisit_record(
+        writer: WARCWriter,
+        exchange: HttpExchange,
+        http_response: StatusAndHeaders,
+        common: dict[str, str],
+        revisit: Revisit,
+    ):
+        headers = {
+            **common,
+            "WARC-Profile": revisit.profile,
+            "WARC-Refers-To-Target-URI": revisit.target_uri,
+            "WARC-Refers-To-Date": _warc_date(revisit.date),
+            "WARC-Refers-To": revisit.record_id,
+        }
+        if revisit.profile == IDENTICAL_PAYLOAD:
+            headers["WARC-Payload-Digest"] = payload_digest(exchange.body)
+        return writer.create_warc_record(
+            exchange.url, "revisit", http_headers=http_response, warc_headers_dict=headers
         )
 
     def close(self) -> None:

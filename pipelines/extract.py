@@ -8,7 +8,7 @@ from scrapy.statscollectors import StatsCollector
 
 from pipelines.extraction import GENERIC_RULES, ExtractionRules, extract_article
 from pipelines.metadata import iso_date
-from spiders.items import ArticleItem
+from spiders.items import ArticleItem, ArticleStatusItem
 
 
 class ExtractPipeline:
@@ -25,8 +25,12 @@ class ExtractPipeline:
         rules = profile.extraction if profile is not None else GENERIC_RULES
         return cls(rules, crawler.stats)
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
-        """Attach the extracted article to the item."""
+    def process_item(
+        self, item: ArticleItem | ArticleStatusItem
+    ) -> ArticleItem | ArticleStatusItem:
+        """Attach the extracted article to the item (status items have nothing to extract)."""
+        if not isinstance(item, ArticleItem):
+            return item
         article = extract_article(item.html, item.url, self.rules)
         if article is None:
             self.stats.inc_value("archive/extract_empty")

@@ -11,7 +11,7 @@ from scrapy.statscollectors import StatsCollector
 
 from archive.store import EMPTY, ArchiveStore
 from pipelines.archive_session import ArchiveSession
-from spiders.items import ArticleItem
+from spiders.items import GONE, ArticleItem, ArticleStatusItem
 
 logger = logging.getLogger(__name__)
 
@@ -28,13 +28,19 @@ class StorePipeline:
         """Share the crawl's archive session."""
         return cls(ArchiveSession.of(crawler, "storing articles").store, crawler.stats)
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
-        """Store the item's article and count what happened to it."""
+    def process_item(
+        self, item: ArticleItem | ArticleStatusItem
+    ) -> ArticleItem | ArticleStatusItem:
+        """Store the item's article (or its new status) and count what happened to it."""
+        if isinstance(item, ArticleStatusItem):
+            return self._store_status(item)
         if item.article is None or item.fetch_id is None or item.fetched_at is None:
             self.stats.inc_value("archive/store_skipped")
             raise DropItem(f"{item.url} has no article or no archived fetch")
         try:
-            outcome = self.store.save_article(item.article, item.fetch_id, item.fetched_at)
+            outcome = self.store.save_article(
+                item.article, item.fetch_id, item.fetched_at, sitemap_lastmod=item.sitemap_lastmod
+            )
         except sqlite3.Error as exc:
             self.stats.inc_value("archive/store_error")
             logger.error("Cannot store %s (its page is in the WARC): %s", item.url, exc)
@@ -44,4 +50,18 @@ class StorePipeline:
             raise DropItem(
                 f"{item.url} holds nothing but the site's boilerplate (page kept in WARC)"
             )
+        return item
+
+    def _store_status(self, item: ArticleStatusItem) -> ArticleStatusItem:
+        if item.fetch_id is None or item.fetched_at is None:
+            self.stats.inc_value("archive/store_skipped")
+            raise DropItem(f"{item.url} has no archived fetch")
+        if item.outcome == GONE:
+            self.store.mark_gone(item.url, item.status, item.fetched_at)
+            logger.info("Gone (HTTP %d), kept in the archive: %s", item.status, item.url)
+        else:
+            self.store.mark_not_modified(
+                item.url, item.fetch_id, item.fetched_at, sitemap_lastmod=item.sitemap_lastmod
+            )
+        self.stats.inc_value(f"archive/articles_{item.outcome}")
         return item

@@ -15,14 +15,24 @@ from scrapy.http import Headers, Response
 from scrapy.statscollectors import StatsCollector
 
 from archive.db import warc_dir
+from archive.known import Capture, last_capture
 from archive.models import Fetch
 from archive.store import ArchiveStore
-from archive.warc_writer import HttpExchange, WarcWriter
+from archive.warc_writer import (
+    IDENTICAL_PAYLOAD,
+    SERVER_NOT_MODIFIED,
+    HttpExchange,
+    Revisit,
+    WarcWriter,
+    payload_digest,
+)
 from pipelines.archive_session import ArchiveSession
 
 logger = logging.getLogger(__name__)
 
 FETCH_META_KEY = "archive_fetch"
+# Set on a request whose response was archived as a revisit (the WARC profile's URI).
+REVISIT_META_KEY = "archive_revisit"
 
 
 def _header_pairs(headers: Headers) -> list[tuple[str, str]]:
@@ -55,6 +65,21 @@ def request_headers_as_sent(request: Request) -> list[tuple[str, str]]:
     if request.body and "content-length" not in names:
         added.append(("Content-Length", str(len(request.body))))
     return added + pairs
+
+
+def revisit_of(exchange: HttpExchange, previous: Capture | None) -> Revisit | None:
+    """A revisit when the URL's last full capture already holds this response's content."""
+    if previous is None:
+        return None
+    if exchange.status == 304:
+        profile = SERVER_NOT_MODIFIED
+    elif exchange.status == 200 and previous.payload_digest == payload_digest(exchange.body):
+        profile = IDENTICAL_PAYLOAD
+    else:
+        return None
+    return Revisit(
+        profile, previous.url, datetime.fromisoformat(previous.fetched_at), previous.record_id
+    )
 
 
 def exchange_from(request: Request, response: Response, now: datetime) -> HttpExchange:
@@ -123,7 +148,11 @@ class WarcCaptureMiddleware:
             return response
         exchange = exchange_from(request, response, datetime.now(UTC))
         try:
-            written = self.writer.write_exchange(exchange)
+            previous = (
+                last_capture(self.store.db, exchange.url) if exchange.status in (200, 304) else None
+            )
+            revisit = revisit_of(exchange, previous)
+            written = self.writer.write_exchange(exchange, revisit)
             fetch = Fetch(
                 url=exchange.url,
                 method=exchange.method,
@@ -139,6 +168,8 @@ class WarcCaptureMiddleware:
                 last_modified=_first(response.headers, "Last-Modified"),
                 location=_first(response.headers, "Location"),
                 ip_address=exchange.ip_address,
+                warc_type="revisit" if revisit else "response",
+                refers_to_fetch_id=previous.fetch_id if revisit and previous else None,
             )
             fetch_id = self.store.record_fetch(fetch)
         except (OSError, sqlite3.Error) as exc:
@@ -150,6 +181,9 @@ class WarcCaptureMiddleware:
                 self._failed = True
             return response
         request.meta[FETCH_META_KEY] = (fetch_id, fetch.fetched_at)
+        if revisit is not None:
+            request.meta[REVISIT_META_KEY] = revisit.profile
+            self.stats.inc_value("archive/revisits")
         self.stats.inc_value("archive/warc_records", 2)
         self.stats.inc_value("archive/fetches")
         return response

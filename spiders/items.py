@@ -11,7 +11,7 @@ from archive.models import Article
 class ArticleItem:
     """An article page as fetched: its canonical URL, HTML and the fetch that brought it.
 
-    `news_published` is the publication date a Google News sitemap gave for the page.
+    `news_published` and `sitemap_lastmod` are the dates the site's sitemaps gave for it.
     """
 
     url: str
@@ -20,3 +20,19 @@ class ArticleItem:
     fetched_at: str | None
     article: Article | None = None
     news_published: str | None = None
+    sitemap_lastmod: str | None = None
+
+
+NOT_MODIFIED, GONE = "not_modified", "gone"
+
+
+@dataclass
+class ArticleStatusItem:
+    """An archived article fetched again without new content: unchanged, or gone (404/410)."""
+
+    url: str
+    outcome: str
+    status: int
+    fetch_id: int | None
+    fetched_at: str | None
+    sitemap_lastmod: str | None = None

@@ -9,14 +9,18 @@ from urllib.parse import urljoin
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, Response
 from scrapy.robotstxt import ProtegoRobotParser, RobotParser
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from pipelines.warc import FETCH_META_KEY
-from spiders.items import ArticleItem
+from archive.sites import site_address
+from pipelines.archive_session import ArchiveSession
+from pipelines.warc import FETCH_META_KEY, REVISIT_META_KEY
+from spiders.incremental import CrawlHistory, is_section_front
+from spiders.items import GONE, NOT_MODIFIED, ArticleItem, ArticleStatusItem
 from spiders.pages import parse_feed, parse_html_page, parse_sitemap
 from spiders.profile import WORDPRESS, SiteProfile
 from spiders.urls import UrlPolicy, base_url_from, site_host
@@ -26,6 +30,10 @@ logger = logging.getLogger(__name__)
 SITEMAP_PRIORITY = 50
 FEED_PRIORITY = 40
 ARTICLE_PRIORITY = 10
+# Statuses a request for an already archived URL must see: unchanged, or gone.
+KNOWN_STATUSES = [304, 404, 410]
+KNOWN_META_KEY = "archive_known"
+PageOutput = Request | ArticleItem | ArticleStatusItem
 
 
 class NewsSpider(Spider):
@@ -43,9 +51,20 @@ class NewsSpider(Spider):
             self.base_url, tracking_params=self.profile.tracking_params, deny=self.profile.deny
         )
         self._robots_sitemaps: list[str] = []
-        self._sitemaps_requested = False
-        # Google News sitemap dates by canonical URL, for pages that carry no date themselves
-        self._news_published: dict[str, str] = {}
+        self.history = CrawlHistory()
+        self._local_memo: dict[str, Any] = {}
+
+    @property
+    def memo(self) -> dict[str, Any]:
+        """What the crawl has learned so far; in `self.state`, so JOBDIR keeps it on pause."""
+        state = getattr(self, "state", None)
+        memo = state if isinstance(state, dict) else self._local_memo
+        memo.setdefault("sitemaps_requested", False)
+        # canonical URL -> (lastmod, Google News publication date) from this run's sitemaps
+        memo.setdefault("listed", {})
+        memo.setdefault("requested_known", set())
+        memo.setdefault("revisits_done", False)
+        return memo
 
     @classmethod
     def check_arguments(cls, url: str | None = None, **kwargs: Any) -> str:
@@ -73,7 +92,22 @@ class NewsSpider(Spider):
         """Listen for robots.txt, whose Sitemap lines start the discovery."""
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Read what earlier crawls of this site left in the archive."""
+        session = self.crawler.get_extension(ArchiveSession)
+        if session is None:
+            return
+        self.history = CrawlHistory.load(session.store.db, site_address(self.base_url))
+        if self.history.articles:
+            logger.info(
+                "Re-run: %d articles and %d pages of this site are archived already",
+                len(self.history.articles),
+                len(self.history.pages),
+            )
 
     async def start(self) -> AsyncIterator[Request]:
         """Home page first (robots.txt is fetched before it), then the feeds."""
@@ -119,9 +153,9 @@ class NewsSpider(Spider):
         yield from self._sitemap_requests()
 
     def _sitemap_requests(self) -> Iterator[Request]:
-        if self._sitemaps_requested:
+        if self.memo["sitemaps_requested"]:
             return
-        self._sitemaps_requested = True
+        self.memo["sitemaps_requested"] = True
         sitemaps = [url for url in self._robots_sitemaps if self.policy.on_site(url)]
         if not sitemaps:
             sitemaps = [urljoin(self.base_url, path) for path in self.profile.sitemap_paths]
@@ -143,40 +177,126 @@ class NewsSpider(Spider):
                 if self.policy.on_site(entry.loc):
                     yield Request(entry.loc, callback=self.parse_sitemap, priority=SITEMAP_PRIORITY)
             elif url := self.policy.follow(entry.loc):
-                if entry.news_published:
-                    self._news_published[url] = entry.news_published
-                yield Request(url, callback=self.parse_page, priority=ARTICLE_PRIORITY)
+                # A page may be in several sitemaps (posts, Google News): keep both dates.
+                listed = self.memo["listed"]
+                first = url not in listed
+                lastmod, news_published = listed.get(url, (None, None))
+                listed[url] = (entry.lastmod or lastmod, entry.news_published or news_published)
+                if self.history.unchanged(url, *listed[url]):
+                    if first:
+                        self.crawler.stats.inc_value("archive/skipped_unchanged")
+                elif request := self._page_request(url, ARTICLE_PRIORITY, listed=True):
+                    yield request
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """Queue the items of an RSS or Atom feed."""
         for link in parse_feed(response.body, response.url):
-            if url := self.policy.follow(link):
-                yield Request(url, callback=self.parse_page, priority=ARTICLE_PRIORITY)
+            if (url := self.policy.follow(link)) and (
+                request := self._page_request(url, ARTICLE_PRIORITY)
+            ):
+                yield request
+
+    def _page_request(self, url: str, priority: int = 0, listed: bool = False) -> Request | None:
+        """A request for an on-site page, or None when the archive makes it unnecessary.
+
+        An archived article is fetched again only when a sitemap says it changed (`listed`)
+        or, at the end of the crawl, when no sitemap lists it. A page archived by an
+        earlier crawl is read again only when it is the home page or a section front.
+        """
+        if self.history.is_known_article(url):
+            if not listed:
+                return None
+            self.memo["requested_known"].add(url)
+            return self._known_request(url, priority)
+        if url in self.history.pages:
+            if url != self.base_url and not is_section_front(url, self.profile.section_patterns):
+                self.crawler.stats.inc_value("archive/skipped_known_pages")
+                return None
+            return self._known_request(url, priority)
+        return Request(url, callback=self.parse_page, priority=priority)
+
+    def _known_request(self, url: str, priority: int) -> Request:
+        """A conditional request for an archived URL, letting 304/404/410 reach the spider."""
+        return Request(
+            url,
+            callback=self.parse_page,
+            priority=priority,
+            headers=self.history.conditional_headers(url),
+            meta={"handle_httpstatus_list": KNOWN_STATUSES, KNOWN_META_KEY: True},
+        )
+
+    def spider_idle(self, spider: Spider) -> None:
+        """Once all else is done, revisit the archived articles no sitemap listed this time."""
+        memo = self.memo
+        if memo["revisits_done"]:
+            return
+        memo["revisits_done"] = True
+        due = [
+            url
+            for url in self.history.articles
+            if self.history.is_known_article(url)
+            and url not in memo["listed"]
+            and url not in memo["requested_known"]
+        ]
+        if not due:
+            return
+        logger.info("Revisiting %d archived articles that no sitemap lists", len(due))
+        self.crawler.stats.set_value("archive/revisits_unlisted", len(due))
+        for url in due:
+            memo["requested_known"].add(url)
+            self.crawler.engine.crawl(self._known_request(url, ARTICLE_PRIORITY))
+        raise DontCloseSpider
 
     # --- pages -----------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[Request | ArticleItem]:
+    def parse_page(self, response: Response) -> Iterator[PageOutput]:
         """Hand article pages to the pipelines, and follow every page's on-site links."""
-        if not isinstance(response, HtmlResponse):
+        if response.meta.get(KNOWN_META_KEY) and (
+            response.status in KNOWN_STATUSES or response.meta.get(REVISIT_META_KEY)
+        ):
+            yield from self._known_outcome(response)
+            return
+        if not isinstance(response, HtmlResponse) or response.status != 200:
             return
         page = parse_html_page(response.text, response.url)
         if page.is_article:
             yield self._article_item(response, page.canonical_url)
         for link in page.links:
-            if url := self.policy.follow(link):
-                yield Request(url, callback=self.parse_page)
+            if (url := self.policy.follow(link)) and (request := self._page_request(url)):
+                yield request
+
+    def _known_outcome(self, response: Response) -> Iterator[ArticleStatusItem]:
+        """An archived URL answered with nothing new: unchanged (304, same bytes) or gone."""
+        url = self.policy.canonical(response.url)
+        if not self.history.is_known_article(url):
+            return  # a listing page: nothing new to read on it
+        fetch_id, fetched_at = response.meta.get(FETCH_META_KEY, (None, None))
+        outcome = GONE if response.status in (404, 410) else NOT_MODIFIED
+        yield ArticleStatusItem(
+            url=url,
+            outcome=outcome,
+            status=response.status,
+            fetch_id=fetch_id,
+            fetched_at=fetched_at,
+            sitemap_lastmod=self._listed(url)[0],
+        )
+
+    def _listed(self, url: str) -> tuple[str | None, str | None]:
+        """The sitemap lastmod and Google News date of a page, if a sitemap listed it."""
+        return self.memo["listed"].get(url, (None, None))
 
     def _article_item(self, response: Response, canonical: str | None) -> ArticleItem:
         url = canonical if canonical and self.policy.on_site(canonical) else response.url
         fetch_id, fetched_at = response.meta.get(FETCH_META_KEY, (None, None))
         url = self.policy.canonical(url)
-        listed = self._news_published.get(url) or self._news_published.get(
-            self.policy.canonical(response.url)
-        )
+        lastmod, news_published = self._listed(url)
+        if lastmod is None and news_published is None:
+            lastmod, news_published = self._listed(self.policy.canonical(response.url))
         return ArticleItem(
             url=url,
             html=response.text,
             fetch_id=fetch_id,
             fetched_at=fetched_at,
-            news_published=listed,
+            news_published=news_published,
+            sitemap_lastmod=lastmod,
         )

@@ -70,6 +70,9 @@ class SiteProfile:
     tracking_params: tuple[str, ...] = TRACKING_PARAMS
     deny: tuple[str, ...] = WORDPRESS_TRAPS
     extraction: ExtractionRules = WORDPRESS_RULES
+    # Paths (regexes) of section fronts: the listings a re-run reads again to find new
+    # articles that no sitemap or feed lists. Their later pages are not re-read.
+    section_patterns: tuple[str, ...] = (r"^/category/(?:(?!page/)[^/]+/)+$",)
 
 
 WORDPRESS = SiteProfile()

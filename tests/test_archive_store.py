@@ -53,7 +53,11 @@ def save(store: ArchiveStore, n: int, item: Article) -> str:
 
 def test_schema_is_made_by_recorded_migrations(tmp_path: Path) -> None:
     db = open_archive(tmp_path)
-    assert [m.name for m in migrations.applied(db)] == ["m001_initial", "m002_site_boilerplate"]
+    assert [m.name for m in migrations.applied(db)] == [
+        "m001_initial",
+        "m002_site_boilerplate",
+        "m003_incremental",
+    ]
     tables = {"runs", "fetches", "articles", "versions", "articles_fts", "paragraphs", "recleans"}
     assert tables <= set(db.table_names())
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -62,7 +66,11 @@ def test_schema_is_made_by_recorded_migrations(tmp_path: Path) -> None:
 def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     open_archive(tmp_path).close()
     db = open_archive(tmp_path)
-    assert [m.name for m in migrations.applied(db)] == ["m001_initial", "m002_site_boilerplate"]
+    assert [m.name for m in migrations.applied(db)] == [
+        "m001_initial",
+        "m002_site_boilerplate",
+        "m003_incremental",
+    ]
     assert migrations.pending(db) == []
 
 

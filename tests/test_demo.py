@@ -24,12 +24,13 @@ def demo(archive: Path) -> str:
 
 def test_demo_twice_in_a_row(tmp_path: Path) -> None:
     first = demo(tmp_path / "data")
-    assert "Articles archived:              12 (12 new, 0 changed" in first
-    assert "Requests per article:" in first and "Pages per second:" in first
+    assert "Articles archived:              12 (12 new, 0 changed)" in first
+    assert "Requests per archived article:" in first and "Pages per second:" in first
     assert "WARC:      1 file," in first
     assert "python -m archive search" in first
     second = demo(tmp_path / "data")
-    assert "Articles archived:              12 (0 new, 0 changed" in second
+    assert "Articles archived:              0 (0 new, 0 changed)" in second
+    assert "Already archived, unchanged:    12 (12 not fetched: sitemap date unchanged" in second
     assert "Articles:  12 (12 versions" in second
     assert "Runs:      2" in second
     assert len(list((tmp_path / "data" / "logs").glob("crawl-*.log"))) >= 1

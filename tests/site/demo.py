@@ -110,16 +110,25 @@ def main(argv: list[str] | None = None) -> int:
     except ArchiveError as exc:
         print(f"No archive was written: {exc}", file=sys.stderr)
         return 1
-    articles = run["stats"].get("item_scraped_count", 0)
-    elapsed = run["stats"].get("elapsed_time_seconds") or 0
+    stats = run["stats"]
+    elapsed = stats.get("elapsed_time_seconds") or 0
+    captured = run["new"] + run["changed"]
+    skipped = stats.get("archive/skipped_unchanged", 0)
+    not_modified = stats.get("archive/articles_not_modified", 0)
+    same_text = stats.get("archive/articles_unchanged", 0)
     print("\n== This crawl ==")
     print(f"Requests served by the replica: {requests}")
     print(
-        f"Articles archived:              {articles} "
-        f"({run['new']} new, {run['changed']} changed, the rest unchanged)"
+        f"Articles archived:              {captured} ({run['new']} new, {run['changed']} changed)"
     )
-    if articles:
-        print(f"Requests per article:           {requests / articles:.2f}")
+    print(
+        f"Already archived, unchanged:    {skipped + not_modified + same_text} "
+        f"({skipped} not fetched: sitemap date unchanged; {not_modified} answered 304 or the "
+        f"same bytes; {same_text} fetched, same text)"
+    )
+    print(f"Gone since the last crawl:      {stats.get('archive/articles_gone', 0)}")
+    if captured:
+        print(f"Requests per archived article:  {requests / captured:.2f}")
     if elapsed:
         print(f"Pages per second:               {requests / elapsed:.1f} ({elapsed:.1f} s)")
     print(f"Full crawl log:                 {log_path}")

@@ -112,6 +112,8 @@ class Article:
     reach: str
     image: str
     promo_top: list[str] = field(default_factory=list)
+    # False: served without ETag and Last-Modified, as behind a CDN rule that strips them
+    validators: bool = True
 
     @property
     def path(self) -> str:
@@ -153,6 +155,16 @@ class Page:
         return f"/members/{self.slug}/" if self.members else f"/{self.slug}/"
 
 
+@dataclass(frozen=True)
+class SiteChanges:
+    """What one step of evolve_site did, by article path."""
+
+    new: tuple[str, ...]
+    changed: tuple[str, ...]  # the clean text differs
+    touched: tuple[str, ...]  # modified (and sitemap lastmod) moved, the clean text did not
+    deleted: dict[str, int]  # path -> the status the server answers (410 or 404)
+
+
 @dataclass
 class Site:
     """The whole replica: every article newest first, plus lookups the theme and tests use."""
@@ -167,6 +179,12 @@ class Site:
     posts_per_sitemap: int
     dead_link_slug: str
     bare_link_slug: str
+    # paths of deleted articles (every state so far) -> 410 or 404
+    gone: dict[str, int] = field(default_factory=dict)
+    changes: SiteChanges | None = None  # set by evolve_site: what differs from the state before
+    # article paths still served as rendered from an earlier state: a CDN's copy that the
+    # origin's re-save did not purge (see evolve_site)
+    stale_pages: dict[str, Site] = field(default_factory=dict, repr=False, compare=False)
     _by_slug: dict[str, Article] = field(init=False, repr=False, compare=False)
     _by_id: dict[int, Article] = field(init=False, repr=False, compare=False)
     _normal: list[Article] = field(init=False, repr=False, compare=False)
@@ -425,7 +443,7 @@ def build_site(
     categories = [
         Category(slug, name, term_id=2 + i) for i, (slug, name) in enumerate(CATEGORY_NAMES.items())
     ]
-    tags = _Tags(first_id=20)
+    tags = TagRegistry(first_id=20)
     seen: set[str] = set(SEED_PARAGRAPHS)
 
     times = _publication_times(rng, articles - 1)
@@ -441,13 +459,14 @@ def build_site(
         category = rng.choices(categories, weights=SECTION_WEIGHTS)[0]
         writer = prose.StoryWriter(rng, category.slug)
         writers[post_id] = writer
-        built.append(_story(rng, writer, post_id, published, categories, tags, seen, titles))
+        built.append(write_story(rng, writer, post_id, published, categories, tags, seen, titles))
     built.reverse()  # newest first, as every listing shows them
     _dedupe_slugs(built)
 
     _assign_reach(rng, built)
     _assign_comments(rng, built, writers, seen)
-    _paste_promos(random.Random(f"promos-{seed}"), built, promos)
+    paste_promos(random.Random(f"promos-{seed}"), built, promos)
+    _strip_validators(random.Random(f"cdn-{seed}"), built)
 
     static = [_page(spec, seen) for spec in STATIC_PAGES]
     members = [_page(spec, seen, members=True) for spec in MEMBERS_PAGES]
@@ -465,24 +484,26 @@ def build_site(
         dead_link_slug=normal[min(2, len(normal) - 1)].slug,
         bare_link_slug=normal[min(4, len(normal) - 1)].slug,
     )
-    _check_unique_paragraphs(site)
+    check_unique_paragraphs(site)
     return site
 
 
-class _Tags:
+class TagRegistry:
     """Tags created on first use, with increasing term ids, like WordPress terms."""
 
-    def __init__(self, first_id: int) -> None:
+    def __init__(self, first_id: int, existing: list[Tag] | None = None) -> None:
         self._next_id = first_id
-        self._by_name: dict[str, Tag] = {}
+        self._by_name: dict[str, Tag] = {t.name: t for t in existing or []}
 
     def get(self, name: str) -> Tag:
+        """The tag called name, created with the next term id if it is new."""
         if name not in self._by_name:
             self._by_name[name] = Tag(prose_slug(name), name, self._next_id)
             self._next_id += 1
         return self._by_name[name]
 
     def all(self) -> list[Tag]:
+        """Every tag, by name."""
         return sorted(self._by_name.values(), key=lambda t: t.name)
 
 
@@ -495,7 +516,7 @@ def _publication_times(rng: random.Random, count: int) -> list[datetime]:
     return sorted(FIRST_DAY + timedelta(seconds=s) for s in [*offsets, seed_offset])
 
 
-def _seed_article(post_id: int, world: Category, tags: _Tags) -> Article:
+def _seed_article(post_id: int, world: Category, tags: TagRegistry) -> Article:
     """The one article copied from nationworldnews.com, byte for byte."""
     return Article(
         post_id=post_id,
@@ -516,15 +537,16 @@ def _seed_article(post_id: int, world: Category, tags: _Tags) -> Article:
     )
 
 
-def _story(
+def write_story(
     rng: random.Random,
     writer: prose.StoryWriter,
     post_id: int,
     published: datetime,
     categories: list[Category],
-    tags: _Tags,
+    tags: TagRegistry,
     seen: set[str],
     titles: set[str],
+    now: datetime = NOW,
 ) -> Article:
     """A generated article: the writer's story, with dates, tags and layout."""
     category = next(c for c in categories if c.slug == writer.category)
@@ -548,7 +570,7 @@ def _story(
 
     modified = published
     if rng.random() < 0.4:
-        modified = min(published + timedelta(minutes=rng.randint(20, 6 * 60)), NOW)
+        modified = min(published + timedelta(minutes=rng.randint(20, 6 * 60)), now)
     section_tags = rng.sample(SECTION_TAGS[category.slug], rng.randint(1, 3))
     author = DESK_AUTHOR if rng.random() < 0.7 else rng.choice(STAFF)
     slug = prose_slug(title)
@@ -571,7 +593,7 @@ def _story(
     )
 
 
-def _paste_promos(rng: random.Random, articles: list[Article], promos: tuple[Promo, ...]) -> None:
+def paste_promos(rng: random.Random, articles: list[Article], promos: tuple[Promo, ...]) -> None:
     """Paste each promo line into its share of the generated articles (the seed has its own)."""
     for article in articles:
         if article.title == SEED_TITLE:
@@ -579,6 +601,17 @@ def _paste_promos(rng: random.Random, articles: list[Article], promos: tuple[Pro
         for promo in promos:
             if rng.random() < promo.share:
                 (article.promo_top if promo.top else article.promo_lines).append(promo.text)
+
+
+def _strip_validators(rng: random.Random, articles: list[Article]) -> None:
+    """Serve about 2% of articles (at least one) without validators, as some CDN rules do.
+
+    Only articles in the sitemaps, so a crawler can see their lastmod move while the page it
+    gets is the same bytes (evolve_site's stale page); never the seed.
+    """
+    pool = [a for a in articles if a.title != SEED_TITLE and a.reach != "category_only"]
+    for article in rng.sample(pool, min(max(1, len(articles) // 50), len(pool))):
+        article.validators = False
 
 
 def _assign_reach(rng: random.Random, articles: list[Article]) -> None:
@@ -647,13 +680,18 @@ def _page(spec: tuple, seen: set[str], *, members: bool = False) -> Page:
     )
 
 
-def _check_unique_paragraphs(site: Site) -> None:
-    """Fail loudly if any paragraph appears twice: repeats would look like site boilerplate."""
-    seen: set[str] = set()
+def site_paragraphs(site: Site) -> list[str]:
+    """Every block, comment and page paragraph of the site."""
     texts = [text for a in site.articles for _, text in a.blocks]
     texts += [c.text for a in site.articles for c in a.comments]
     texts += [p for page in site.pages + site.members_pages for p in page.paragraphs]
-    for text in texts:
+    return texts
+
+
+def check_unique_paragraphs(site: Site) -> None:
+    """Fail loudly if any paragraph appears twice: repeats would look like site boilerplate."""
+    seen: set[str] = set()
+    for text in site_paragraphs(site):
         if text in seen:
             raise AssertionError(f"paragraph repeated in the replica: {text[:60]!r}")
         seen.add(text)

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.site import theme
 from tests.site.content import Article, Site, build_site
+from tests.site.evolve import evolve_site
 
 HTML = "text/html; charset=UTF-8"
 XML = "application/xml; charset=UTF-8"
@@ -64,7 +65,7 @@ class Reply:
     headers: list[tuple[str, str]] | None = None
     chunks: list[bytes] | None = None
     compressible: bool = False
-    cache_date: float | None = None  # Last-Modified, for conditional requests
+    cache_date: float | None = None  # Last-Modified, for If-Modified-Since
 
 
 class ReplicaServer:
@@ -243,15 +244,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _conditional(self, reply: Reply) -> Reply:
         """Turn a 200 into a 304 when the client's ETag or date still matches."""
-        if reply.status != 200 or reply.cache_date is None:
-            return reply
         etag = dict(reply.headers or []).get("ETag")
+        if reply.status != 200 or (etag is None and reply.cache_date is None):
+            return reply
         none_match = self.headers.get("If-None-Match")
         since = self.headers.get("If-Modified-Since")
         fresh = False
         if none_match is not None:
             fresh = etag is not None and etag in [t.strip() for t in none_match.split(",")]
-        elif since is not None:
+        elif since is not None and reply.cache_date is not None:
             try:
                 fresh = parsedate_to_datetime(since).timestamp() >= reply.cache_date
             except (TypeError, ValueError):
@@ -266,6 +267,16 @@ def _html(text: str, status: int = 200, headers: list[tuple[str, str]] | None = 
     return Reply(status, HTML, text.encode("utf-8"), headers=headers, compressible=True)
 
 
+def _etag(data: bytes) -> str:
+    return '"' + hashlib.sha1(data).hexdigest()[:32] + '"'
+
+
+def _cached_html(text: str, headers: list[tuple[str, str]]) -> Reply:
+    """A listing page as a page cache in front of WordPress serves it: ETag of the body."""
+    body = text.encode("utf-8")
+    return Reply(200, HTML, body, headers=[*headers, ("ETag", _etag(body))], compressible=True)
+
+
 def _wp_headers(base: str) -> list[tuple[str, str]]:
     return [("Link", f'<{base}/wp-json/>; rel="https://api.w.org/"'), ("X-Powered-By", "PHP/8.1")]
 
@@ -276,19 +287,33 @@ def _redirect(location: str, status: int = 301) -> Reply:
 
 
 def _article_reply(site: Site, base: str, article: Article) -> Reply:
-    """An article with the validators an archive records: Last-Modified and ETag."""
+    """An article with the validators an archive records: Last-Modified and ETag.
+
+    The ETag names the post's version (id, modified, text), not the page's bytes: the page
+    also carries the day's date and the newest headlines, which move every day, and a 304 for
+    an unchanged post is what an incremental crawl expects. Articles with `validators` off
+    get neither header, so every request is a 200.
+    """
     body = theme.render_article(site, base, article).encode("utf-8")
-    etag = '"' + hashlib.sha1(body).hexdigest()[:32] + '"'
-    headers = [
-        *_wp_headers(base),
-        ("Link", f"<{base}/?p={article.post_id}>; rel=shortlink"),
-        ("Last-Modified", format_datetime(article.modified, usegmt=True)),
-        ("ETag", etag),
-        ("Cache-Control", "max-age=0, must-revalidate"),
-    ]
+    headers = [*_wp_headers(base), ("Link", f"<{base}/?p={article.post_id}>; rel=shortlink")]
+    if article.validators:
+        version = f"{article.post_id}|{article.modified.isoformat()}|{article.expected_text}"
+        headers += [
+            ("Last-Modified", format_datetime(article.modified, usegmt=True)),
+            ("ETag", _etag(version.encode("utf-8"))),
+        ]
+    headers.append(("Cache-Control", "max-age=0, must-revalidate"))
     reply = Reply(200, HTML, body, headers=headers, compressible=True)
-    reply.cache_date = article.modified.timestamp()
+    if article.validators:
+        reply.cache_date = article.modified.timestamp()
     return reply
+
+
+def _gone(site: Site, base: str, status: int) -> Reply:
+    """A deleted article: the short 410 page, or the theme's 404."""
+    if status == 410:
+        return _html(theme.render_gone(site, base), 410, _wp_headers(base))
+    return _not_found(site, base)
 
 
 def _not_found(site: Site, base: str) -> Reply:
@@ -331,7 +356,7 @@ def route(
             ("Set-Cookie", "td_visitor=first; Max-Age=31536000; Path=/; SameSite=Lax"),
             ("Set-Cookie", "pvc_visits[0]=1685556000b8; Max-Age=86400; Path=/; HttpOnly"),
         ]
-        return _html(theme.render_home(site, base), 200, headers)
+        return _cached_html(theme.render_home(site, base), headers)
     xml = _xml_route(site, base, path)
     if xml is not None:
         return xml
@@ -350,6 +375,8 @@ def route(
     page = site.page_by_path(path)
     if page is not None:
         return _html(theme.render_page(site, base, page), 200, _wp_headers(base))
+    if path in site.gone:
+        return _gone(site, base, site.gone[path])
     match = _SLUG.match(path)
     if match:
         article = site.article_by_slug(match.group(1))
@@ -362,6 +389,10 @@ def route(
             if tail == "/feed/":
                 text = theme.render_comments_feed(site, base, article)
                 return Reply(200, RSS, text.encode("utf-8"), headers=_wp_headers(base))
+            cached = site.stale_pages.get(article.path)
+            old = cached.article_by_slug(article.slug) if cached is not None else None
+            if cached is not None and old is not None:  # a CDN's copy of an earlier state
+                return _article_reply(cached, base, old)
             return _article_reply(site, base, article)
         if site.page_by_path(path + "/") is not None:
             return _redirect(base + path + "/")
@@ -413,13 +444,13 @@ def _listing_route(site: Site, base: str, path: str) -> Reply | None:
         if match.group(2) == "1":
             return _redirect(f"{base}/category/{category.slug}/")
         text = theme.render_category(site, base, category, number)
-        return _html(text, 200, headers) if text else _not_found(site, base)
+        return _cached_html(text, headers) if text else _not_found(site, base)
     if path.startswith("/tag/") and path.endswith("/") and path.count("/") == 3:
         tag = site.tag_by_slug(path.split("/")[2])
-        return _html(theme.render_tag(site, base, tag), 200, headers) if tag else None
+        return _cached_html(theme.render_tag(site, base, tag), headers) if tag else None
     if path.startswith("/author/") and path.endswith("/") and path.count("/") == 3:
         author = site.author_by_slug(path.split("/")[2])
-        return _html(theme.render_author(site, base, author), 200, headers) if author else None
+        return _cached_html(theme.render_author(site, base, author), headers) if author else None
     if match := _DATE.match(path):
         year, month, day = match.groups()
         text = theme.render_date_archive(
@@ -448,28 +479,46 @@ def _asset(path: str) -> Reply:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Serve the replica until SIGINT or SIGTERM."""
+    """Serve the replica until SIGINT or SIGTERM; SIGUSR1 moves it on to its next state."""
     parser = argparse.ArgumentParser(
         prog="python -m tests.site.server",
-        description="Serve the replica of nationworldnews.com on 127.0.0.1.",
-        epilog="Example: python -m tests.site.server --articles 100 --port 8000",
+        description="Serve the replica of nationworldnews.com on 127.0.0.1. "
+        "Send SIGUSR1 to switch to the next state (one day later).",
+        epilog="Example: python -m tests.site.server --articles 100 --port 8000 --state 2",
     )
     parser.add_argument("--articles", type=int, default=100, help="number of articles")
+    parser.add_argument(
+        "--state", type=int, default=1, help="start in this state (2: one day later, ...)"
+    )
     parser.add_argument("--port", type=int, default=0, help="port (0: any free port)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--crawl-delay", type=float, default=None, help="Crawl-delay in robots.txt")
     parser.add_argument("--log", default=None, help="append every request to this JSON-lines file")
     args = parser.parse_args(argv)
+    if args.state < 1:
+        parser.error("--state must be 1 or more")
 
     stop = threading.Event()
+    switch = threading.Event()
 
     def on_signal(signum: int, frame: object) -> None:
         stop.set()
 
+    def on_switch(signum: int, frame: object) -> None:
+        switch.set()  # evolving takes a while: the main loop does it, not the handler
+
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGUSR1, on_switch)
+    site = build_site(args.articles)
+    try:
+        for _ in range(args.state - 1):
+            site = evolve_site(site)
+    except ValueError as error:
+        parser.error(str(error))
+    state = args.state
     server = ReplicaServer(
-        articles=args.articles,
+        site,
         host=args.host,
         port=args.port,
         crawl_delay=args.crawl_delay,
@@ -477,10 +526,28 @@ def main(argv: list[str] | None = None) -> int:
     )
     server.start()
     print(f"Serving replica on {server.base_url}/", flush=True)
-    while not stop.wait(0.5):
-        pass
+    while not stop.wait(0.1):
+        if switch.is_set():
+            switch.clear()
+            try:
+                server.site = evolve_site(server.site)
+            except ValueError as error:
+                print(f"Not switched: {error}", flush=True)
+                continue
+            state += 1
+            print(_switch_line(server.site, state), flush=True)
     server.stop()
     return 0
+
+
+def _switch_line(site: Site, state: int) -> str:
+    changes = site.changes
+    assert changes is not None  # evolve_site always sets it
+    return (
+        f"Switched replica to state {state}: {len(changes.new)} new, "
+        f"{len(changes.changed)} changed, {len(changes.touched)} touched, "
+        f"{len(changes.deleted)} deleted articles"
+    )
 
 
 if __name__ == "__main__":

@@ -1810,6 +1810,32 @@ def render_not_found(site: Site, base: str) -> str:
     return _document(site, base, head=head, body_class="error404", content=content)
 
 
+def render_gone(site: Site, base: str) -> str:
+    """The short page a "410 Gone" plugin shows for a deleted post, in the theme's frame."""
+    head = _head(
+        site,
+        base,
+        title=f"Content removed - {SITE_NAME}",
+        description=f"Content removed - {SITE_NAME}",
+        canonical=f"{base}/",
+        og_type="website",
+        graph=_website_nodes(base),
+        robots=ROBOTS_NOINDEX,
+    )
+    content = f"""<div class="td-main-content-wrap td-container-wrap">
+<div class="td-container">
+<div class="td-pb-row">
+<div class="td-pb-span12">
+<div class="td-404-title">Error 410</div>
+<div class="td-404-sub-title">This story has been removed and is no longer available.</div>
+<div class="td-404-sub-sub-title">You can go to the <a href="{base}/">HOMEPAGE</a></div>
+</div>
+</div>
+</div>
+</div>"""
+    return _document(site, base, head=head, body_class="error410", content=content)
+
+
 def render_amp(site: Site, base: str, article: Article) -> str:
     """The AMP copy of a post (/<slug>/amp/), pointing back to its canonical page."""
     url = base + article.path

@@ -11,7 +11,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from archive.db import open_archive
-from archive.store import ArchiveStore
+from archive.lock import ArchiveLock
+from archive.store import ArchiveStore, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,10 @@ class ArchiveSession:
     def __init__(self, archive_dir: str, crawler: Crawler):
         self.archive_dir = archive_dir
         self.crawler = crawler
+        # Taken before the database is touched: a second crawl must change nothing.
+        self.lock = ArchiveLock(archive_dir).acquire(utc_now())
         self.store = ArchiveStore(open_archive(archive_dir))
+        self.status: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveSession:
@@ -64,8 +68,10 @@ class ArchiveSession:
         """Record the end of the run with Scrapy's stats, then close the database."""
         stats = self.crawler.stats.get_stats()
         status = self.store.finish_run(_STATUS_BY_REASON.get(reason, reason), reason, stats)
+        self.status = status
         if status == "failed":
             logger.error(
                 "Run %d fetched nothing from the site: recorded as failed", self.store.run_id
             )
         self.store.db.close()
+        self.lock.release()

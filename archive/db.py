@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -53,8 +54,13 @@ def open_archive_readonly(archive_dir: str | Path) -> Database:
         raise ArchiveError(f"no archive at {archive_dir}: not a directory")
     if not path.is_file():
         raise ArchiveError(f"no archive at {archive_dir}: {path.name} is missing")
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+        # WAL readers must create the -shm file; in a folder nobody may write to (a
+        # published copy), no crawl can be writing either, so the file is read as is.
+        uri += "&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(uri, uri=True)
         db = Database(conn)
         db.execute("PRAGMA busy_timeout=10000")
         if not migrations.applied(db):

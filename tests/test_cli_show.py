@@ -271,11 +271,6 @@ def _unprivileged() -> list[str]:
     return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open_archive_readonly (archive/db.py) cannot read a WAL database in a folder it "
-    "cannot write: SQLite must create archive.db-shm there unless opened with immutable=1",
-)
 def test_show_works_on_a_read_only_archive() -> None:
     # Not under pytest's tmp folder: its mode 700 would keep the other user out entirely.
     with tempfile.TemporaryDirectory() as scratch:

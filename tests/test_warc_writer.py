@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc_writer import HttpExchange, WarcWriter, warc_filename
+from archive.warc_writer import (
+    IDENTICAL_PAYLOAD,
+    SERVER_NOT_MODIFIED,
+    HttpExchange,
+    Revisit,
+    WarcWriter,
+    payload_digest,
+    warc_filename,
+)
 
 BODY = gzip.compress(b"<html><body><p>Hello, archive.</p></body></html>")
 
@@ -179,3 +187,63 @@ def test_file_names_are_unique_per_worker() -> None:
     assert name.startswith("NEWS-20261129100000005-00007-")
     assert name.endswith(".warc.gz")
     assert "~" in name  # pid~host, as Heritrix names files
+
+
+# --- revisit records ---------------------------------------------------------------------
+
+
+def _revisits(tmp_path: Path) -> tuple[list, object, object]:
+    writer = WarcWriter(tmp_path)
+    original = writer.write_exchange(exchange())
+    first = Revisit(
+        IDENTICAL_PAYLOAD,
+        exchange().url,
+        datetime(2026, 11, 29, 10, 0, 0, 123456, tzinfo=UTC),
+        original.response.record_id,
+    )
+    later = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    same = writer.write_exchange(exchange(date=later), first)
+    not_modified = exchange(
+        date=later,
+        status=304,
+        reason="Not Modified",
+        response_headers=[("ETag", '"abc"')],
+        body=b"",
+    )
+    second = Revisit(SERVER_NOT_MODIFIED, first.target_uri, first.date, first.record_id)
+    writer.write_exchange(not_modified, second)
+    writer.close()
+    (path,) = tmp_path.glob("*.warc.gz")
+    return records(path), original, same
+
+
+def test_identical_payload_revisit_refers_to_the_original(tmp_path: Path) -> None:
+    written, original, same = _revisits(tmp_path)
+    revisit = written[3]
+    headers = revisit.rec_headers
+    assert headers.get_header("WARC-Type") == "revisit"
+    assert headers.get_header("WARC-Profile") == IDENTICAL_PAYLOAD
+    assert headers.get_header("WARC-Refers-To") == original.response.record_id
+    assert headers.get_header("WARC-Refers-To-Target-URI") == exchange().url
+    assert headers.get_header("WARC-Refers-To-Date") == "2026-11-29T10:00:00.123456Z"
+    assert headers.get_header("WARC-Payload-Digest") == original.payload_digest
+    assert same.payload_digest == original.payload_digest == payload_digest(BODY)
+    # the status line and headers are kept, the body is not stored twice
+    assert revisit.http_headers.get_header("Set-Cookie") == "first=1; Path=/"
+    assert revisit.content_stream().read() == b""
+    assert written[4].rec_headers.get_header("WARC-Concurrent-To") == same.response.record_id
+
+
+def test_server_not_modified_revisit_keeps_the_304(tmp_path: Path) -> None:
+    written, original, _ = _revisits(tmp_path)
+    revisit = written[5]
+    assert revisit.rec_headers.get_header("WARC-Profile") == SERVER_NOT_MODIFIED
+    assert revisit.rec_headers.get_header("WARC-Refers-To") == original.response.record_id
+    assert revisit.rec_headers.get_header("WARC-Payload-Digest") is None
+    assert revisit.http_headers.get_statuscode() == "304"
+    assert revisit.http_headers.get_header("ETag") == '"abc"'
+
+
+def test_payload_digest_is_warcios_sha1_base32() -> None:
+    expected = "sha1:" + b32encode(hashlib.sha1(BODY).digest()).decode()
+    assert payload_digest(BODY) == expected

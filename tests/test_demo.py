@@ -9,9 +9,12 @@ from pathlib import Path
 from tests.site.crawl import ROOT
 
 
-def demo(archive: Path) -> str:
+def demo(archive: Path, *options: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "tests.site.demo", "--archive", str(archive), "--articles", "12"],
+        [
+            *(sys.executable, "-m", "tests.site.demo", "--archive", str(archive)),
+            *(options or ("--articles", "12")),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -34,3 +37,11 @@ def test_demo_twice_in_a_row(tmp_path: Path) -> None:
     assert "Articles:  12 (12 versions" in second
     assert "Runs:      2" in second
     assert len(list((tmp_path / "data" / "logs").glob("crawl-*.log"))) >= 1
+
+
+def test_demo_of_the_second_state_shows_what_changed(tmp_path: Path) -> None:
+    demo(tmp_path / "data", "--articles", "40")
+    second = demo(tmp_path / "data", "--articles", "40", "--state", "2")
+    assert "(40 articles, state 2)" in second
+    assert "Articles archived:              12 (6 new, 6 changed)" in second
+    assert "Gone since the last crawl:      4" in second

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from archive.db import ArchiveError, open_archive_readonly
 from tests.site.crawl import ROOT, crawl_command
+from tests.site.evolve import evolve_site
 from tests.site.server import ReplicaServer
 
 _SHOWN = (" INFO: Crawled ", " WARNING: ", " ERROR: ", " CRITICAL: ", "Spider closed")
@@ -89,14 +90,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--archive", default="data", help="archive directory (default: data)")
     parser.add_argument("--articles", type=int, default=100, help="replica size (default: 100)")
     parser.add_argument("--spider", default="nationworldnews")
+    parser.add_argument(
+        "--state",
+        type=int,
+        default=1,
+        help="replica state: 2 is one day later (new, changed and deleted articles), ...",
+    )
     args = parser.parse_args(argv)
+    if args.state < 1:
+        parser.error("--state must be 1 or more")
     archive = Path(args.archive)
     log_path = archive / "logs" / f"crawl-{time.strftime('%Y%m%dT%H%M%S')}.log"
 
     # Same port as the previous demo crawl when possible: the archive keys articles by URL.
     with _start_replica(args.articles, archive) as server:
+        try:
+            for _ in range(args.state - 1):
+                server.site = evolve_site(server.site)
+        except ValueError as exc:
+            parser.error(str(exc))
         base = server.base_url + "/"
-        print(f"Replica of nationworldnews.com ({args.articles} articles) serving on {base}")
+        print(
+            f"Replica of nationworldnews.com ({args.articles} articles, state {args.state}) "
+            f"serving on {base}"
+        )
         print(f"Crawling it with `scrapy crawl {args.spider}` into {archive}/ ...", flush=True)
         status = _crawl(crawl_command(args.spider, base, archive), log_path)
         requests = len(server.requests)

@@ -227,6 +227,7 @@ def show(
         python -m archive show data https://example.com/peru/
         python -m archive show data https://example.com/peru/ --diff --from 1 --to 3
     """
+    url = url.strip()  # pasted from a terminal or a CSV, it often ends in a space or \r
     show_diff = show_diff or old is not None or new is not None
     if show_diff and as_json:
         raise CliError("--json prints every version in full; it cannot be combined with --diff")

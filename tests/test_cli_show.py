@@ -295,3 +295,9 @@ def test_show_works_on_a_read_only_archive() -> None:
     assert result.stderr == ""
     assert result.returncode == 0
     assert result.stdout.startswith(f"URL:        {PERU}\n")
+
+
+def test_url_with_surrounding_whitespace_is_found(archive_dir: Path) -> None:
+    result = CliRunner().invoke(cli, ["show", str(archive_dir), f" {PERU}\r\n"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"URL:        {PERU}\n")

@@ -1,6 +1,6 @@
 """Re-runs on the same archive: the replica's second state costs a fraction of the first crawl.
 
-One module-scoped replica of 100 articles is crawled, switched to its second state (new,
+One module-scoped replica of 100 articles is crawled by the generic `news` spider, switched to its second state (new,
 changed, touched and deleted articles), crawled again, then crawled a third time unchanged.
 """
 
@@ -52,7 +52,7 @@ def runs(tmp_path_factory) -> Runs:
             if step == 1:
                 server.site = evolve_site(first)
             server.clear_requests()
-            result = run_crawl("nationworldnews", server.base_url + "/", archive, timeout=300)
+            result = run_crawl("news", server.base_url + "/", archive, timeout=300)
             assert result.returncode == 0, result.stderr[-3000:]
             requests.append(list(server.requests))
         return Runs(server.base_url, first, server.site, archive, requests)

@@ -1,7 +1,8 @@
 """Re-runs on the same archive: the replica's second state costs a fraction of the first crawl.
 
-One module-scoped replica of 100 articles is crawled by the generic `news` spider, switched to its second state (new,
-changed, touched and deleted articles), crawled again, then crawled a third time unchanged.
+One module-scoped replica of 100 articles is crawled by the generic `news` spider, switched
+to its second state (new, changed, touched and deleted articles), crawled again, then crawled
+a third time unchanged.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 
 from archive.db import open_archive
 from archive.lock import ArchiveLock
+from archive.recovery import recover
 from archive.store import ArchiveStore, utc_now
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ class ArchiveSession:
         # Taken before the database is touched: a second crawl must change nothing.
         self.lock = ArchiveLock(archive_dir).acquire(utc_now())
         self.store = ArchiveStore(open_archive(archive_dir))
+        # Under the lock no other crawl writes: what a killed one left half-done is repaired.
+        recover(archive_dir, self.store.db)
         self.status: str | None = None
 
     @classmethod

@@ -1,4 +1,4 @@
-"""Repairs after a crawl died (SIGKILL, power cut): torn WARC tails and runs left "running".
+"""Repairs after a crawl died (SIGKILL, OOM killer): torn WARC tails and runs left "running".
 
 Records are gzip members written whole, one after another, and each crawl writes only files
 it created, so a crash can only leave the last member of a file incomplete. At the start of

@@ -271,7 +271,16 @@ def _unprivileged() -> list[str]:
     return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
-def test_show_works_on_a_read_only_archive() -> None:
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (("show", "{archive}", PERU), f"URL:        {PERU}\n"),
+        (("search", "{archive}", "Peru"), "Peru and US join forces\n"),
+        (("export", "{archive}", "--format", "jsonl"), '{"url": '),
+        (("stats", "{archive}"), "Archive:"),
+    ],
+)
+def test_queries_work_on_a_read_only_archive(command: tuple[str, ...], expected: str) -> None:
     # Not under pytest's tmp folder: its mode 700 would keep the other user out entirely.
     with tempfile.TemporaryDirectory() as scratch:
         Path(scratch).chmod(0o755)
@@ -281,9 +290,10 @@ def test_show_works_on_a_read_only_archive() -> None:
             path.chmod(read_only)
         for folder in (directory / "warc", directory):
             folder.chmod(read_only | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        argv = [part.format(archive=directory) for part in command]
         try:
             result = subprocess.run(
-                [*_unprivileged(), sys.executable, "-m", "archive", "show", str(directory), PERU],
+                [*_unprivileged(), sys.executable, "-m", "archive", *argv],
                 cwd=ROOT,
                 capture_output=True,
                 text=True,
@@ -292,9 +302,10 @@ def test_show_works_on_a_read_only_archive() -> None:
         finally:
             for folder in (directory, directory / "warc"):
                 folder.chmod(0o755)
-    assert result.stderr == ""
-    assert result.returncode == 0
-    assert result.stdout.startswith(f"URL:        {PERU}\n")
+    assert result.returncode == 0, result.stderr
+    assert "Error" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout.startswith(expected)
+    assert PERU in result.stdout or command[0] == "stats"
 
 
 def test_url_with_surrounding_whitespace_is_found(archive_dir: Path) -> None:

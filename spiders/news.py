@@ -203,7 +203,7 @@ class NewsSpider(Spider):
         or, at the end of the crawl, when no sitemap lists it. A page archived by an
         earlier crawl is read again only when it is the home page or a section front.
         """
-        if self.history.is_known_article(url):
+        if url in self.history.articles:  # gone ones too: a sitemap may list them again
             if not listed:
                 return None
             self.memo["requested_known"].add(url)
@@ -268,7 +268,7 @@ class NewsSpider(Spider):
     def _known_outcome(self, response: Response) -> Iterator[ArticleStatusItem]:
         """An archived URL answered with nothing new: unchanged (304, same bytes) or gone."""
         url = self.policy.canonical(response.url)
-        if not self.history.is_known_article(url):
+        if url not in self.history.articles:
             return  # a listing page: nothing new to read on it
         fetch_id, fetched_at = response.meta.get(FETCH_META_KEY, (None, None))
         outcome = GONE if response.status in (404, 410) else NOT_MODIFIED

@@ -1,4 +1,4 @@
-"""A Google News sitemap's publication date fills in for a page that gives none itself."""
+"""The spider on sitemaps: Google News dates for dateless pages, and what a re-run fetches."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ from pathlib import Path
 from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.utils.test import get_crawler
 
+from archive.known import KnownArticle
 from pipelines.extract import ExtractPipeline
-from spiders.items import ArticleItem
+from pipelines.warc import FETCH_META_KEY, REVISIT_META_KEY
+from spiders.incremental import CrawlHistory
+from spiders.items import NOT_MODIFIED, ArticleItem
 from spiders.nationworldnews import NationWorldNewsSpider
+from spiders.news import KNOWN_META_KEY
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
 LISTED = "https://nationworldnews.com/court-to-rule-on-challenge-to-district-map-in-lisbon/"
@@ -74,3 +78,37 @@ def test_page_not_in_a_news_sitemap_keeps_no_date() -> None:
     item = pipeline.process_item(page_item(spider, "https://nationworldnews.com/x/", DATELESS))
     assert item.news_published is None
     assert item.article.published is None
+
+
+# --- re-runs: what the spider asks for again -----------------------------------------------
+
+
+def _known(url: str, **changes) -> KnownArticle:
+    values = dict(url=url, published=None, modified=None, sitemap_lastmod=None, gone=False)
+    values.update(changes)
+    return KnownArticle(**values)
+
+
+def test_a_gone_article_listed_again_is_fetched_again() -> None:
+    spider, _ = spider_and_pipeline()
+    spider.history = CrawlHistory(articles={LISTED: _known(LISTED, gone=True)})
+    (request,) = [r for r in read_news_sitemap(spider) if r.url == LISTED]
+    assert request.meta[KNOWN_META_KEY] and 410 in request.meta["handle_httpstatus_list"]
+
+
+def test_a_listed_article_whose_date_did_not_move_is_not_fetched() -> None:
+    spider, _ = spider_and_pipeline()
+    known = _known(LISTED, published="2023-05-30T15:05:21+00:00")
+    spider.history = CrawlHistory(articles={LISTED: known})
+    assert LISTED not in {r.url for r in read_news_sitemap(spider)}
+    assert spider.crawler.stats.get_value("archive/skipped_unchanged") == 1
+
+
+def test_an_identical_page_of_a_gone_article_marks_it_back() -> None:
+    spider, _ = spider_and_pipeline()
+    spider.history = CrawlHistory(articles={LISTED: _known(LISTED, gone=True)})
+    request = Request(LISTED, meta={KNOWN_META_KEY: True, REVISIT_META_KEY: "identical"})
+    request.meta[FETCH_META_KEY] = (7, "2026-11-29T10:00:00+00:00")
+    response = HtmlResponse(LISTED, body=DATELESS.encode(), encoding="utf-8", request=request)
+    (item,) = spider.parse_page(response)
+    assert (item.outcome, item.fetch_id) == (NOT_MODIFIED, 7)

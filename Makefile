@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
+PYWB_VENV := .venv-pywb
+PYWB_STAMP := $(PYWB_VENV)/.installed-requirements
 ARCHIVE ?= data
 
 .PHONY: install demo test lint format clean
@@ -15,13 +17,23 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
+# pywb and cdxj-indexer for the replay tests, in a venv of their own (requirements-test.txt
+# says why), held to requirements.txt's versions. Its .gitignore keeps it out of git and ruff.
+$(PYWB_STAMP): requirements-test.txt requirements.txt
+	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
+	echo '*' > $(PYWB_VENV)/.gitignore
+	$(PYWB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip==26.3
+	$(PYWB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements-test.txt -c requirements.txt
+	touch $(PYWB_STAMP)
+
 install: $(STAMP)
 
 # Serve the bundled replica site on 127.0.0.1, crawl it into $(ARCHIVE)/, stop, summarise.
 demo: $(STAMP)
 	$(BIN)/python -m tests.site.demo --archive $(ARCHIVE)
 
-test: $(STAMP)
+test: $(STAMP) $(PYWB_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -11,6 +11,8 @@ import hashlib
 import json
 import re
 import signal
+import socket
+import struct
 import sys
 import threading
 import time
@@ -19,11 +21,15 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.site import theme
 from tests.site.content import Article, Site, build_site
 from tests.site.evolve import evolve_site
+
+if TYPE_CHECKING:
+    from tests.site.faults import FaultSet
 
 HTML = "text/html; charset=UTF-8"
 XML = "application/xml; charset=UTF-8"
@@ -66,6 +72,8 @@ class Reply:
     chunks: list[bytes] | None = None
     compressible: bool = False
     cache_date: float | None = None  # Last-Modified, for If-Modified-Since
+    delay: float = 0.0  # seconds to wait before answering (a slow backend)
+    reset_after: int | None = None  # send this much of the body, then reset the connection
 
 
 class ReplicaServer:
@@ -80,8 +88,15 @@ class ReplicaServer:
         port: int = 0,
         crawl_delay: float | None = None,
         log_path: str | Path | None = None,
+        faults: bool | FaultSet = False,
     ) -> None:
         self.site = site if site is not None else build_site(articles)
+        if faults is True:
+            from tests.site.faults import FaultSet  # here: faults.py imports this module
+
+            faults = FaultSet()
+        # the fault pages (tests/site/faults.py), linked from the home page when on
+        self.faults = faults or None
         self.crawl_delay = crawl_delay
         self.log_path = Path(log_path) if log_path is not None else None
         self._host = host
@@ -200,8 +215,13 @@ class _Handler(BaseHTTPRequestHandler):
         replica = self.server.replica
         site = replica.site  # read once: the site may be swapped while we answer
         base = replica.base_url
+        faults = replica.faults
         try:
-            reply = route(site, base, self.command, self.path, replica.crawl_delay)
+            reply = faults.route(base, self.path) if faults is not None else None
+            if reply is None:
+                reply = route(site, base, self.command, self.path, replica.crawl_delay)
+                if faults is not None:
+                    reply.body = faults.link_from_home(self.path, reply.body)
         except Exception:  # noqa: BLE001 - a broken page must not kill the server thread
             reply = Reply(500, "text/plain; charset=utf-8", b"Internal Server Error")
         reply = self._conditional(reply)
@@ -217,6 +237,8 @@ class _Handler(BaseHTTPRequestHandler):
                 status=reply.status,
             )
         )
+        if reply.delay:
+            time.sleep(reply.delay)
         self.send_response(reply.status)
         if reply.status != 304 or reply.content_type:
             self.send_header("Content-Type", reply.content_type)
@@ -225,6 +247,7 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.compressible:
             self.send_header("Vary", "Accept-Encoding")
         if reply.chunks is not None:
+            # a fault page may come gzip-encoded already: its own Content-Encoding header
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             if not head:
@@ -239,8 +262,19 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.status != 304:
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if not head and reply.status != 304:
+        if reply.reset_after is not None:
+            self._reset(body[: reply.reset_after])
+        elif not head and reply.status != 304:
             self.wfile.write(body)
+
+    def _reset(self, part: bytes) -> None:
+        """Send part of the promised body, then drop the connection with a TCP reset."""
+        self.wfile.write(part)
+        self.wfile.flush()
+        # SO_LINGER 0: closing sends RST instead of FIN, as a crashed backend or proxy does
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
 
     def _conditional(self, reply: Reply) -> Reply:
         """Turn a 200 into a 304 when the client's ETag or date still matches."""

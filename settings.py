@@ -42,6 +42,8 @@ DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 RETRY_TIMES = 2
+# A 429 or 503 with Retry-After is retried after that many seconds, at most this many.
+RETRY_AFTER_MAX = 120.0
 COOKIES_ENABLED = True
 # Every response reaches the spider so error pages can be logged; only 2xx are parsed.
 HTTPERROR_ALLOW_ALL = False
@@ -52,9 +54,18 @@ EXTENSIONS = {
     "spiders.crawl_delay.RobotsCrawlDelay": 110,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # First of all: requests for another host, port or scheme go no further (robots.txt
+    # of other servers included).
+    "spiders.offsite.SiteOnlyMiddleware": 50,
+    # Just before RetryMiddleware (550) in the response chain.
+    "spiders.retry_after.RetryAfterMiddleware": 555,
+    # Just before RedirectMiddleware (600): logs redirect loops and over-long chains.
+    "spiders.redirect_loops.RedirectLoopLog": 610,
     # Closest to the network: sees the request as sent and the response as received,
     # before decompression and redirect handling change them.
     "pipelines.warc.WarcCaptureMiddleware": 950,
+    # Sees download errors first, to count pages cancelled for DOWNLOAD_MAXSIZE.
+    "spiders.too_large.TooLargeCounter": 960,
 }
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 300,

@@ -9,10 +9,11 @@ from urllib.parse import urljoin
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.robotstxt import ProtegoRobotParser, RobotParser
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
@@ -213,13 +214,14 @@ class NewsSpider(Spider):
                 self.crawler.stats.inc_value("archive/skipped_known_pages")
                 return None
             return self._known_request(url, priority)
-        return Request(url, callback=self.parse_page, priority=priority)
+        return Request(url, callback=self.parse_page, errback=self.page_failed, priority=priority)
 
     def _known_request(self, url: str, priority: int) -> Request:
         """A conditional request for an archived URL, letting 304/404/410 reach the spider."""
         return Request(
             url,
             callback=self.parse_page,
+            errback=self.page_failed,
             priority=priority,
             headers=self.history.conditional_headers(url),
             meta={"handle_httpstatus_list": KNOWN_STATUSES, KNOWN_META_KEY: True},
@@ -248,6 +250,18 @@ class NewsSpider(Spider):
         raise DontCloseSpider
 
     # --- pages -----------------------------------------------------------------------
+
+    def page_failed(self, failure: Failure) -> Failure | None:
+        """One log line and a count for a page that could not be downloaded; go on."""
+        if failure.check(IgnoreRequest, HttpError):
+            return failure  # robots.txt, another site, an HTTP error: Scrapy's as before
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        self.crawler.stats.inc_value("archive/download_failed")
+        logger.error(
+            "Cannot download %s: %s", url, failure.getErrorMessage() or failure.type.__name__
+        )
+        return None
 
     def parse_page(self, response: Response) -> Iterator[PageOutput]:
         """Hand article pages to the pipelines, and follow every page's on-site links."""

@@ -101,8 +101,11 @@ def export(
             raise CliError(f"{output} is a directory")
         if not target.parent.is_dir():
             raise CliError(f"cannot write {output}: folder {target.parent} does not exist")
+        if not os.access(target.parent, os.W_OK):
+            raise CliError(f"cannot write {output}: folder {target.parent} is not writable")
+        total = count_export_rows(db, selection)  # a bad --query fails here, before any output
         with click.progressbar(
-            length=count_export_rows(db, selection), label=f"Exporting to {output}", file=sys.stderr
+            length=total, label=f"Exporting to {output}", file=sys.stderr
         ) as bar:
             count = export_to_file(_counting(export_rows(db, selection), bar), fmt, target)
     except ArchiveError as exc:

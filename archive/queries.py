@@ -118,7 +118,14 @@ def export_rows(db: Database, selection: ExportFilter) -> Iterator[dict[str, Any
             row["tags"] = json.loads(row["tags"]) if row["tags"] else []
             yield {name: row[name] for name in EXPORT_FIELDS}
     except sqlite3.OperationalError as exc:
-        raise QueryError(f"cannot run this export: {exc}") from exc
+        raise _export_error(selection, exc) from exc
+
+
+def _export_error(selection: ExportFilter, exc: sqlite3.OperationalError) -> QueryError:
+    """The one-line error for a failed export; a bad --query is named as search names it."""
+    if selection.query:  # the only part of an export a user can write wrong
+        return QueryError(f"malformed search query {selection.query!r}: {exc}")
+    return QueryError(f"cannot run this export: {exc}")
 
 
 def count_export_rows(db: Database, selection: ExportFilter) -> int:
@@ -130,7 +137,7 @@ def count_export_rows(db: Database, selection: ExportFilter) -> int:
     try:
         return db.execute(f"select count(*) from {table}{where}", params).fetchone()[0]
     except sqlite3.OperationalError as exc:
-        raise QueryError(f"cannot run this export: {exc}") from exc
+        raise _export_error(selection, exc) from exc
 
 
 @dataclass

@@ -113,7 +113,7 @@ def test_malformed_queries(tmp_path: Path, query: str) -> None:
     result = archive_command("search", str(archive), query)
     assert_one_line_error(result, "malformed search query")
     result = archive_command("export", str(archive), "--query", query)
-    assert_one_line_error(result, "cannot run this export")
+    assert_one_line_error(result, "malformed search query")
 
 
 @pytest.mark.parametrize("date", ["2023-13-01", "yesterday", "2023-02-29"])
@@ -161,12 +161,7 @@ def test_unwritable_output_folder(tmp_path: Path) -> None:
         locked.chmod(0o555)
         out = locked / "out.jsonl"
         result = archive_command("export", str(archive), "--output", str(out), prefix=prefix)
-    assert result.returncode == 2
-    # One error line, last; the progress label "Exporting to ..." may come before it, as
-    # archive/cli.py starts the progress bar before it opens the file.
-    assert result.stderr.endswith(f"Error: cannot write {out}: Permission denied\n")
-    assert "Traceback" not in result.stderr
-    assert result.stdout == ""
+    assert_one_line_error(result, f"cannot write {out}: folder {locked} is not writable")
 
 
 @pytest.mark.parametrize(

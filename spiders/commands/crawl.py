@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
-from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
 from archive.db import ArchiveError, open_archive
 from archive.lock import ArchiveBusy, ArchiveLock
@@ -22,6 +23,7 @@ from archive.store import utc_now
 from pipelines.archive_session import ArchiveSession
 
 EXIT_FAILED = 1
+EXIT_USAGE = 2
 EXIT_BUSY = 75
 
 
@@ -34,29 +36,38 @@ class Command(ScrapyCrawlCommand):
         self._crawler = super()._create_crawler(spname)
         return self._crawler
 
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        """Check the spider, its arguments and the archive before Scrapy starts anything."""
+        super().process_options(args, opts)
+        if len(args) != 1:
+            return  # Scrapy's own usage error follows
+        try:
+            spidercls = get_spider_loader(self.settings).load(args[0])
+        except KeyError:
+            _refuse(f"no spider named {args[0]!r}")
+        check = getattr(spidercls, "check_arguments", None)
+        archive_dir = self.settings.get("ARCHIVE_DIR")
+        try:
+            if check is not None:
+                check(**opts.spargs)
+            if archive_dir:
+                # The lock first: a second crawl must not even run migrations.
+                ArchiveLock(archive_dir).acquire(utc_now())
+                open_archive(archive_dir).close()
+        except ArchiveBusy as exc:
+            _refuse(str(exc), EXIT_BUSY)
+        except (ValueError, TypeError, ArchiveError) as exc:
+            _refuse(str(exc))
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        """Validate, take the archive's lock, crawl as Scrapy does, exit with the run's fate."""
-        if len(args) == 1 and self.crawler_process is not None:
-            try:
-                spidercls = self.crawler_process.spider_loader.load(args[0])
-            except KeyError as exc:
-                raise UsageError(f"no spider named {args[0]!r}", print_help=False) from exc
-            check = getattr(spidercls, "check_arguments", None)
-            archive_dir = self.settings.get("ARCHIVE_DIR")
-            try:
-                if check is not None:
-                    check(**opts.spargs)
-                if archive_dir:
-                    # The lock first: a second crawl must not even run migrations.
-                    ArchiveLock(archive_dir).acquire(utc_now())
-                    open_archive(archive_dir).close()
-            except ArchiveBusy as exc:
-                print(f"crawl: {exc}", file=sys.stderr)
-                self.exitcode = EXIT_BUSY
-                return
-            except (ValueError, TypeError, ArchiveError) as exc:
-                raise UsageError(str(exc), print_help=False) from exc
+        """Crawl as Scrapy does, then exit with the run's fate."""
         super().run(args, opts)
         session = self._crawler.get_extension(ArchiveSession) if self._crawler else None
         if session is not None and session.status == "failed" and not self.exitcode:
             self.exitcode = EXIT_FAILED
+
+
+def _refuse(message: str, status: int = EXIT_USAGE) -> NoReturn:
+    """One line on stderr and an exit status, before any of Scrapy's logging starts."""
+    print(f"crawl: error: {message}", file=sys.stderr)
+    sys.exit(status)

@@ -48,6 +48,8 @@ class HttpExchange:
     body: bytes = b""
     ip_address: str | None = None
     date: datetime | None = None
+    # Why the body is shorter than sent, as WARC-Truncated says it ("disconnect", "length").
+    truncated: str | None = None
 
     @property
     def request_target(self) -> str:
@@ -141,13 +143,16 @@ class WarcWriter:
             protocol=exchange.http_version,
         )
         if revisit is None:
+            headers = dict(common)
+            if exchange.truncated:
+                headers["WARC-Truncated"] = exchange.truncated
             response = writer.create_warc_record(
                 exchange.url,
                 "response",
                 payload=BytesIO(exchange.body),
                 length=len(exchange.body),
                 http_headers=http_response,
-                warc_headers_dict=dict(common),
+                warc_headers_dict=headers,
             )
         else:
             response = self._revisit_record(writer, exchange, http_response, common, revisit)

@@ -97,6 +97,8 @@ def exchange_from(request: Request, response: Response, now: datetime) -> HttpEx
         body=response.body,
         ip_address=str(response.ip_address) if response.ip_address else None,
         date=now - timedelta(seconds=latency),
+        # with DOWNLOAD_FAIL_ON_DATALOSS off, Scrapy hands on what arrived before a reset
+        truncated="disconnect" if "dataloss" in response.flags else None,
     )
 
 

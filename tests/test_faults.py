@@ -94,9 +94,10 @@ def crawl(other_server: ReplicaServer, tmp_path_factory) -> Crawl:
 
 @pytest.fixture(scope="module")
 def limited_crawl(tmp_path_factory) -> Crawl:
-    """The slow and the large page, crawled with a 2 s timeout and a 200 kB size limit."""
+    """The slow, large and reset pages, with a 2 s timeout, a 200 kB size limit, and
+    DOWNLOAD_FAIL_ON_DATALOSS off (a cut body is handed on, not retried)."""
     archive = tmp_path_factory.mktemp("limits")
-    faults = FaultSet(names=("slow", "large"))
+    faults = FaultSet(names=("slow", "large", "reset"))
     with ReplicaServer(articles=5, faults=faults) as server:
         base = server.base_url
         result = run_crawl(
@@ -105,6 +106,7 @@ def limited_crawl(tmp_path_factory) -> Crawl:
             archive,
             DOWNLOAD_TIMEOUT="2",
             DOWNLOAD_MAXSIZE="200000",
+            DOWNLOAD_FAIL_ON_DATALOSS="False",
         )
         requests = server.requests
     assert result.returncode == 0, result.stderr[-3000:]
@@ -211,7 +213,8 @@ def test_timeout_is_retried_logged_counted_and_not_stored(limited_crawl: Crawl) 
     assert "Traceback" not in limited_crawl.result.stderr
     with limited_crawl.db() as db:
         assert db.execute("select status from runs").fetchall() == [("finished",)]
-    assert len(limited_crawl.articles()) == 5  # the rest of the site
+    # the rest of the site, and the reset page's first half (DOWNLOAD_FAIL_ON_DATALOSS off)
+    assert len(limited_crawl.articles()) == 5 + 1
 
 
 # --- 4. connection reset mid-body --------------------------------------------------------
@@ -228,6 +231,24 @@ def test_connection_reset_is_retried_and_nothing_stored(crawl: Crawl) -> None:
     assert f"Gave up retrying <GET {crawl.base}{path}>" in crawl.result.stderr
     assert f"Cannot download {crawl.base}{path}: ResponseDataLossError" in crawl.result.stderr
     assert stats["archive/download_failed"] == 1
+
+
+def test_a_body_cut_short_and_kept_is_marked_truncated_in_warc(limited_crawl: Crawl) -> None:
+    path = "/faults/reset/"
+    assert len(limited_crawl.hits(path)) == 1  # handed on, not retried
+    (response,) = limited_crawl.warc_responses(path)
+    assert response[0] == 200
+    with limited_crawl.db() as db:
+        filename, offset = db.execute(
+            "select warc_filename, warc_offset from fetches where url = ?",
+            [limited_crawl.base + path],
+        ).fetchone()
+    with (limited_crawl.archive / "warc" / filename).open("rb") as handle:
+        handle.seek(offset)
+        record = next(iter(ArchiveIterator(handle)))
+    assert record.rec_headers.get_header("WARC-Truncated") == "disconnect"
+    # what arrived is extracted like any truncated page
+    assert limited_crawl.base + path in limited_crawl.articles()
 
 
 # --- 5. charset from <meta> only -----------------------------------------------------------

@@ -247,3 +247,13 @@ def test_server_not_modified_revisit_keeps_the_304(tmp_path: Path) -> None:
 def test_payload_digest_is_warcios_sha1_base32() -> None:
     expected = "sha1:" + b32encode(hashlib.sha1(BODY).digest()).decode()
     assert payload_digest(BODY) == expected
+
+
+def test_a_body_cut_by_a_disconnect_is_marked_truncated(tmp_path: Path) -> None:
+    writer = WarcWriter(tmp_path)
+    writer.write_exchange(exchange(truncated="disconnect"))
+    writer.write_exchange(exchange())
+    writer.close()
+    (path,) = tmp_path.glob("*.warc.gz")
+    responses = [r for r in records(path) if r.rec_type == "response"]
+    assert [r.rec_headers.get_header("WARC-Truncated") for r in responses] == ["disconnect", None]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +13,7 @@ import pytest
 from archive.db import open_archive
 from archive.models import Article, Fetch, WarcLocation
 from archive.store import ArchiveStore
+from tests.processes import as_unprivileged
 from tests.site.crawl import ROOT
 
 URL = "https://example.com/peru/"
@@ -139,17 +138,8 @@ def test_output_that_is_a_folder(tmp_path: Path) -> None:
     assert_one_line_error(result, "is a directory")
 
 
-def _unprivileged() -> list[str]:
-    """A command prefix that drops root, which ignores file modes, so a chmod really bites."""
-    if os.geteuid() != 0:
-        return []
-    if not shutil.which("setpriv"):
-        pytest.skip("running as root without setpriv: cannot make a folder unwritable")
-    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-
-
 def test_unwritable_output_folder(tmp_path: Path) -> None:
-    prefix = _unprivileged()
+    prefix = as_unprivileged()
     # Not under pytest's tmp folder: its mode 700 would keep the other user out entirely.
     with tempfile.TemporaryDirectory() as scratch:
         Path(scratch).chmod(0o755)

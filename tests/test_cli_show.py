@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from archive.cli import cli
 from archive.db import open_archive
 from archive.models import Article, text_sha256
 from archive.store import ArchiveStore
+from tests.processes import as_unprivileged
 from tests.test_cli import capture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,15 +262,6 @@ def test_bad_input_is_one_line_and_exit_2(
         assert result.stderr.count("\n") == 1
 
 
-def _unprivileged() -> list[str]:
-    """A command prefix that drops root, which ignores file modes, so a chmod really bites."""
-    if os.geteuid() != 0:
-        return []
-    if not shutil.which("setpriv"):
-        pytest.skip("running as root without setpriv: cannot make a folder read-only")
-    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-
-
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
@@ -293,7 +284,7 @@ def test_queries_work_on_a_read_only_archive(command: tuple[str, ...], expected:
         argv = [part.format(archive=directory) for part in command]
         try:
             result = subprocess.run(
-                [*_unprivileged(), sys.executable, "-m", "archive", *argv],
+                [*as_unprivileged(), sys.executable, "-m", "archive", *argv],
                 cwd=ROOT,
                 capture_output=True,
                 text=True,

@@ -13,33 +13,23 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.recovery import PARTIAL_DIR
-from tests.site.crawl import ROOT, crawl_command, run_crawl
+from tests.site.crawl import archive_rows, crawl_command, run_crawl, start_crawl
 from tests.site.server import ReplicaServer
 
 PACED = {"DOWNLOAD_DELAY": "0.03", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}
 KILL_AFTER = (1, 12, 25)  # stored articles at each kill
 
 
-def _count(archive: Path, sql: str) -> int:
-    try:
-        with sqlite3.connect(archive / "archive.db") as db:
-            return db.execute(sql).fetchone()[0]
-    except sqlite3.OperationalError:  # the schema is still being made
-        return 0
+def _articles(archive: Path) -> int:
+    rows = archive_rows(archive, "select count(*) from articles")
+    return rows[0][0] if rows else 0
 
 
 def _kill_when(command: list[str], archive: Path, articles: int) -> str:
     """Start a crawl, SIGKILL it once `articles` are stored; return what it logged."""
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_crawl(command)
     deadline = time.monotonic() + 60
-    while _count(archive, "select count(*) from articles") < articles:
+    while _articles(archive) < articles:
         assert process.poll() is None, "the crawl ended before it could be killed"
         assert time.monotonic() < deadline, "the crawl made no progress"
         time.sleep(0.02)

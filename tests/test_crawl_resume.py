@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import signal
 import sqlite3
-import subprocess
 import time
 from pathlib import Path
 
-from tests.site.crawl import ROOT, crawl_command, run_crawl
+from tests.site.crawl import archive_rows, crawl_command, run_crawl, start_crawl
 from tests.site.server import ReplicaServer
 
 # Slow enough to be caught part-way, fast enough for CI.
 PACED = {"DOWNLOAD_DELAY": "0.04", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}
 
 
-def _count(archive: Path, sql: str) -> int:
-    try:
-        with sqlite3.connect(archive / "archive.db") as db:
-            return db.execute(sql).fetchone()[0]
-    except sqlite3.OperationalError:  # the schema is still being made
-        return 0
+def _articles(archive: Path) -> int:
+    rows = archive_rows(archive, "select count(*) from articles")
+    return rows[0][0] if rows else 0
 
 
 def test_interrupted_crawl_resumes_to_the_same_archive_without_duplicates(tmp_path: Path) -> None:
@@ -29,22 +25,15 @@ def test_interrupted_crawl_resumes_to_the_same_archive_without_duplicates(tmp_pa
         root, site = server.base_url, server.site
         base = root + "/"
         command = crawl_command("nationworldnews", base, archive, JOBDIR=str(jobdir), **PACED)
-        first = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        first = start_crawl(command)
         deadline = time.monotonic() + 60
-        while _count(archive, "select count(*) from articles") < 15:
+        while _articles(archive) < 15:
             assert first.poll() is None, "the crawl ended before it could be interrupted"
             assert time.monotonic() < deadline, "the crawl made no progress"
             time.sleep(0.05)
         first.send_signal(signal.SIGINT)  # one Ctrl-C: Scrapy stops gracefully
         _, first_log = first.communicate(timeout=120)
-        part = _count(archive, "select count(*) from articles")
+        part = _articles(archive)
         resumed = run_crawl("nationworldnews", base, archive, JOBDIR=str(jobdir), **PACED)
         paths = [r.path for r in server.requests]
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,7 +12,7 @@ import pytest
 
 from archive.db import ArchiveError
 from archive.lock import LOCK_NAME, ArchiveBusy, ArchiveLock
-from tests.site.crawl import ROOT, crawl_command
+from tests.site.crawl import ROOT, archive_rows, crawl_command, start_crawl
 from tests.site.server import ReplicaServer
 
 HOLD = """
@@ -69,11 +67,7 @@ def test_a_file_is_not_an_archive(tmp_path: Path) -> None:
 
 
 def _runs(archive: Path) -> list[tuple]:
-    try:
-        with sqlite3.connect(archive / "archive.db") as db:
-            return db.execute("select id, status from runs").fetchall()
-    except sqlite3.OperationalError:  # the first crawl is still creating the schema
-        return []
+    return archive_rows(archive, "select id, status from runs")
 
 
 def test_a_second_crawl_on_the_same_archive_stops_at_once(tmp_path: Path) -> None:
@@ -82,12 +76,10 @@ def test_a_second_crawl_on_the_same_archive_stops_at_once(tmp_path: Path) -> Non
     with ReplicaServer(articles=12) as server:
         base = server.base_url + "/"
         slow = crawl_command("news", base, archive, DOWNLOAD_DELAY="0.3")
-        first = subprocess.Popen(
-            slow, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
+        first = start_crawl(slow)
         try:
             deadline = time.monotonic() + 30
-            while not (archive / "archive.db").exists() or not _runs(archive):
+            while not _runs(archive):
                 assert time.monotonic() < deadline, "the first crawl never started"
                 time.sleep(0.1)
             warcs_before = sorted((archive / "warc").iterdir())
@@ -126,4 +118,3 @@ def test_a_crawl_that_fetches_nothing_exits_1(tmp_path: Path) -> None:
     )
     assert result.returncode == 1, result.stderr[-2000:]
     assert _runs(tmp_path / "archive") == [(1, "failed")]
-    assert not os.path.exists(tmp_path / "archive" / "crawl.lock") or True

@@ -7,11 +7,7 @@ live in `.venv-pywb` (`make test` builds it from requirements-test.txt).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +23,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from tests.processes import free_port, stop_group
 from tests.site.content import Article, Site
 from tests.site.crawl import ROOT, run_crawl
 from tests.site.evolve import evolve_site
@@ -127,9 +124,7 @@ def wayback(crawl: Crawl, tmp_path_factory) -> Iterator[Wayback]:
             [TOOLS / "wb-manager", *command], cwd=root, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stderr
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     log = (root / "wayback.log").open("w")
     process = subprocess.Popen(
         [TOOLS / "wayback", "-b", "127.0.0.1", "-p", str(port)],
@@ -151,13 +146,7 @@ def wayback(crawl: Crawl, tmp_path_factory) -> Iterator[Wayback]:
                 time.sleep(0.05)
         yield Wayback(port)
     finally:
-        with contextlib.suppress(ProcessLookupError):  # gone already if it failed to start
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
         log.close()
 
 

@@ -6,10 +6,7 @@ import gzip
 import http.client
 import json
 import re
-import signal
 import socket
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import replica_process
 from tests.site import theme
 from tests.site.content import REACH_KINDS, SEED_PARAGRAPHS, SITE_PROMOS, Site, build_site
 from tests.site.fixtures import DEFAULT_OUTDIR, write_fixtures
@@ -501,22 +499,14 @@ def test_server_log_file_and_site_swap(tmp_path: Path) -> None:
 
 
 def test_command_line_serves_until_terminated() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.site.server", "--articles", "5", "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        match = re.fullmatch(r"Serving replica on (http://127\.0\.0\.1:\d+)/\n", line)
-        assert match, line
-        with urllib.request.urlopen(match.group(1) + "/robots.txt", timeout=10) as response:
-            assert b"Disallow: /members/" in response.read()
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
+    with replica_process("--articles", "5") as (_, base):
+        robots = _fetch(base + "/robots.txt")
+    assert b"Disallow: /members/" in robots
+
+
+def _fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
 
 
 def test_saved_fixtures_are_current(tmp_path: Path) -> None:

@@ -6,14 +6,13 @@ import gzip
 import http.client
 import re
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.processes import replica_process
 from tests.site import theme
 from tests.site.content import SITE_PROMOS, Article, Site, build_site
 from tests.site.evolve import evolve_site
@@ -287,49 +286,27 @@ def test_articles_keep_validators_across_states(server: ReplicaServer, second: S
 def test_sigusr1_switches_to_the_next_state() -> None:
     expected = evolve_site(build_site(30)).changes
     assert expected is not None
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.site.server", "--articles", "30", "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        match = re.fullmatch(r"Serving replica on http://127\.0\.0\.1:(\d+)/\n", line)
-        assert match, line
-        port = int(match.group(1))
+    with replica_process("--articles", "30") as (process, base):
+        port = int(base.rsplit(":", 1)[1])
         gone = next(p for p, s in expected.deleted.items() if s == 410)
         assert _status(port, gone) == 200
         process.send_signal(signal.SIGUSR1)
+        assert process.stdout is not None
         line = process.stdout.readline()
         assert line == (
             "Switched replica to state 2: 6 new, 6 changed, 2 touched, 4 deleted articles\n"
         )
         assert _status(port, gone) == 410
         assert _status(port, expected.new[0]) == 200
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
 
 
 def test_command_line_starts_in_the_second_state() -> None:
     expected = evolve_site(build_site(30)).changes
     assert expected is not None
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.site.server", "--articles", "30", "--state", "2"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline().rsplit(":", 1)[1].strip("/\n"))
+    with replica_process("--articles", "30", "--state", "2") as (_, base):
+        port = int(base.rsplit(":", 1)[1])
         assert _status(port, expected.new[-1]) == 200
         assert {_status(port, p) for p in expected.deleted} == {404, 410}
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
 
 
 def _status(port: int, path: str) -> int:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +25,7 @@ from pathlib import Path
 import pytest
 
 import settings
+from tests.processes import free_port, stop_group
 from tests.site.crawl import LOOPBACK_SETTINGS, ROOT
 from tests.site.server import ReplicaServer, RequestRecord
 
@@ -92,12 +91,6 @@ class Scrapyd:
         pytest.fail(f"job {job} not finished after {JOB_TIMEOUT} s:\n{self.output()[-3000:]}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _environment() -> dict[str, str]:
     """This environment minus what could point scrapyd's jobs at the working tree."""
     return {
@@ -118,7 +111,7 @@ def scrapyd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scrapyd]:
     # Jobs run in scrapyd's directory with it first on sys.path; an empty one means the
     # project can only come from the egg.
     home = tmp_path_factory.mktemp("scrapyd")
-    port = _free_port()
+    port = free_port()
     (home / "scrapyd.conf").write_text(SCRAPYD_CONF.format(port=port), encoding="utf-8")
     with (home / "scrapyd.out").open("wb") as out:
         process = subprocess.Popen(
@@ -143,12 +136,7 @@ def scrapyd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scrapyd]:
                 time.sleep(0.1)
         yield daemon
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
 
 
 @pytest.fixture(scope="module")

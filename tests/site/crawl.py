@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,26 @@ def run_crawl(
         stdin=subprocess.DEVNULL,
         check=False,
     )
+
+
+def start_crawl(command: list[str]) -> subprocess.Popen[str]:
+    """Start a crawl in the background; its log (stderr) is kept for `communicate()`."""
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def archive_rows(archive_dir: str | Path, sql: str) -> list[tuple]:
+    """Rows of a query on an archive a crawl may still be creating (none until it exists)."""
+    try:
+        # read-only, so that asking early does not create the file the crawl is to make
+        uri = (Path(archive_dir) / "archive.db").resolve().as_uri() + "?mode=ro"
+        with sqlite3.connect(uri, uri=True) as db:
+            return db.execute(sql).fetchall()
+    except sqlite3.OperationalError:  # no database or no schema yet
+        return []

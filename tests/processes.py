@@ -1,0 +1,64 @@
+"""Helpers for tests that run other programs: ports, process groups, dropping root."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import pytest
+
+from tests.site.crawl import ROOT
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 free right now (another program may take it before use)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop a process started with `start_new_session=True`, and all its children."""
+    with suppress(ProcessLookupError):  # gone already if it failed to start
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def as_unprivileged() -> list[str]:
+    """A command prefix that drops root, which ignores file modes, so a chmod really bites."""
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: file modes cannot be tested")
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+@contextmanager
+def replica_process(*options: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`python -m tests.site.server` on a free port, with its base URL; SIGTERM ends it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.site.server", "--port", "0", *options],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.fullmatch(r"Serving replica on (http://127\.0\.0\.1:\d+)/\n", line)
+        assert match, line
+        yield process, match.group(1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0

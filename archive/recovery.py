@@ -63,7 +63,7 @@ def complete_length(path: Path, start: int = 0) -> int:
                     return end
 
 
-def _indexed_ends(db: Database) -> dict[str, int]:
+def _last_indexed_offsets(db: Database) -> dict[str, int]:
     """Per WARC file, where the last record the archive indexed starts."""
     rows = db.execute("select warc_filename, max(warc_offset) from fetches group by warc_filename")
     return dict(rows.fetchall())
@@ -72,7 +72,7 @@ def _indexed_ends(db: Database) -> dict[str, int]:
 def repair_warc_files(archive_dir: str | Path, db: Database) -> list[Repair]:
     """Cut torn tails off the archive's WARC files, keeping them aside; say what was done."""
     directory = warc_dir(archive_dir)
-    starts = _indexed_ends(db)
+    starts = _last_indexed_offsets(db)
     repairs = []
     for path in sorted(directory.glob("*.warc.gz")):
         size = path.stat().st_size

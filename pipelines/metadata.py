@@ -6,6 +6,7 @@ Dates keep the time zone the page gave; they are only rewritten into one ISO 860
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from datetime import datetime
@@ -15,6 +16,8 @@ from extruct.jsonld import JsonLdExtractor
 from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata as trafilatura_metadata
+
+from archive.models import Article
 
 logger = logging.getLogger(__name__)
 
@@ -33,17 +36,8 @@ ARTICLE_TYPES = frozenset(
         "Report",
     }
 )
-FIELDS = (
-    "title",
-    "author",
-    "published",
-    "modified",
-    "language",
-    "section",
-    "tags",
-    "description",
-    "image",
-)
+# Every field of an Article but its URL and clean text.
+FIELDS = tuple(f.name for f in dataclasses.fields(Article) if f.name not in ("url", "text"))
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _jsonld = JsonLdExtractor()
 

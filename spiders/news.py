@@ -60,11 +60,14 @@ class NewsSpider(Spider):
         """What the crawl has learned so far; in `self.state`, so JOBDIR keeps it on pause."""
         state = getattr(self, "state", None)
         memo = state if isinstance(state, dict) else self._local_memo
-        memo.setdefault("sitemaps_requested", False)
-        # canonical URL -> (lastmod, Google News publication date) from this run's sitemaps
-        memo.setdefault("listed", {})
-        memo.setdefault("requested_known", set())
-        memo.setdefault("revisits_done", False)
+        if "listed" not in memo:  # a new crawl, not one resumed from JOBDIR
+            memo.update(
+                sitemaps_requested=False,
+                # canonical URL -> (lastmod, Google News date) from this run's sitemaps
+                listed={},
+                requested_known=set(),
+                revisits_done=False,
+            )
         return memo
 
     @classmethod

@@ -58,6 +58,19 @@ def _text_columns(text: str) -> dict[str, Any]:
     return {"text": text, "word_count": word_count(text), "content_sha256": text_sha256(text)}
 
 
+def _seen_columns(fetch_id: int, fetched_at: str, sitemap_lastmod: str | None) -> dict[str, Any]:
+    """What a capture of an article updates, however it went: it is there, and not gone."""
+    seen: dict[str, Any] = {
+        "last_seen": fetched_at,
+        "last_fetch_id": fetch_id,
+        "gone_at": None,
+        "gone_status": None,
+    }
+    if sitemap_lastmod:
+        seen["sitemap_lastmod"] = sitemap_lastmod
+    return seen
+
+
 def _cleaned(text: str, keys: set[str]) -> str | None:
     """The text without those paragraphs, or None when that changes nothing or leaves nothing."""
     cleaned = strip_paragraphs(text, keys)
@@ -158,10 +171,10 @@ class ArchiveStore:
             clean = strip_paragraphs(article.text, self.boilerplate.keys(site))
             if not clean.strip():
                 return EMPTY
+            seen = _seen_columns(fetch_id, fetched_at, sitemap_lastmod)
             article_id, outcome = self._save_clean(
-                replace(article, text=clean), site, fetch_id, fetched_at
+                replace(article, text=clean), site, fetch_id, fetched_at, seen
             )
-            self._seen(article_id, fetch_id, fetched_at, sitemap_lastmod)
             for learned in self.boilerplate.observe(site, article_id, article.text, fetched_at):
                 self._reclean(learned, fetched_at)
             return outcome
@@ -174,7 +187,7 @@ class ArchiveStore:
             row = self.db.execute("select id from articles where url = ?", [url]).fetchone()
             if row is None:
                 return False
-            self._seen(row[0], fetch_id, fetched_at, sitemap_lastmod)
+            self.db["articles"].update(row[0], _seen_columns(fetch_id, fetched_at, sitemap_lastmod))
             return True
 
     def mark_gone(self, url: str, status: int, fetched_at: str) -> bool:
@@ -187,25 +200,16 @@ class ArchiveStore:
             )
             return cursor.rowcount > 0
 
-    def _seen(
-        self, article_id: int, fetch_id: int, fetched_at: str, sitemap_lastmod: str | None
-    ) -> None:
-        changes: dict[str, Any] = {
-            "last_seen": fetched_at,
-            "last_fetch_id": fetch_id,
-            "gone_at": None,
-            "gone_status": None,
-        }
-        if sitemap_lastmod:
-            changes["sitemap_lastmod"] = sitemap_lastmod
-        self.db["articles"].update(article_id, changes)
-
     def _save_clean(
-        self, article: Article, site: str, fetch_id: int, fetched_at: str
+        self,
+        article: Article,
+        site: str,
+        fetch_id: int,
+        fetched_at: str,
+        seen: dict[str, Any],
     ) -> tuple[int, str]:
         columns = _article_columns(article)
         existing = next(self.db["articles"].rows_where("url = ?", [article.url], limit=1), None)
-        seen = {"last_seen": fetched_at, "last_fetch_id": fetch_id}
         if existing is None:
             article_id = (
                 self.db["articles"]

@@ -179,5 +179,5 @@ def test_crawl_refuses_a_bad_site_url_before_starting(
     )
     assert result.returncode == 2
     assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("crawl: error: ") and result.stderr.count("\n") == 1
     assert not archive.exists()  # nothing was started

@@ -135,7 +135,7 @@ def test_bad_crawl_arguments_are_a_one_line_error(arguments: list[str], message:
     )
     assert result.returncode == 2
     assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("crawl: error: ") and result.stderr.count("\n") == 1
 
 
 def test_archive_dir_that_is_a_file_is_refused_before_crawling(tmp_path: Path) -> None:
@@ -152,5 +152,5 @@ def test_archive_dir_that_is_a_file_is_refused_before_crawling(tmp_path: Path) -
         stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 2
-    assert "is not a directory" in result.stderr
+    assert result.stderr == f"crawl: error: {not_a_dir} is not a directory\n"
     assert not_a_dir.read_text() == "keep me"

@@ -21,6 +21,9 @@ ARCHIVE_DIR = "data"
 # WARC files rotate once they pass this many bytes (Heritrix's default is also 1 GB).
 WARC_MAX_SIZE = 1024**3
 WARC_PREFIX = "NEWS"
+# Pages are extracted in this many worker processes (None: one per CPU core; 0: in the
+# crawl's own process, which then spends most of its time in lxml instead of crawling).
+EXTRACT_PROCESSES = None
 
 # --- Politeness --------------------------------------------------------------------------
 # Who runs this crawler: goes into the User-Agent and every WARC's warcinfo record, so a

@@ -60,6 +60,7 @@ class BoilerplateBook:
     def __init__(self, db: Database):
         self.db = db
         self._known: dict[str, frozenset[str]] = {}
+        self._article_counts: dict[str, int] = {}
 
     def keys(self, site: str) -> frozenset[str]:
         """Keys of the paragraphs learned as boilerplate for a site."""
@@ -70,6 +71,24 @@ class BoilerplateBook:
             )
             self._known[site] = frozenset(key for (key,) in rows)
         return self._known[site]
+
+    def article_added(self, site: str) -> None:
+        """Count a new article of the site (the caller inserted it)."""
+        if site in self._article_counts:
+            self._article_counts[site] += 1
+
+    def forget_counts(self) -> None:
+        """Drop the cached article counts (after a rolled-back transaction)."""
+        self._article_counts.clear()
+
+    def _site_articles(self, site: str) -> int:
+        # counted once per site, then kept up to date by `article_added`
+        if site not in self._article_counts:
+            (count,) = self.db.execute(
+                "select count(*) from articles where site = ?", [site]
+            ).fetchone()
+            self._article_counts[site] = count
+        return self._article_counts[site]
 
     def observe(self, site: str, article_id: int, raw_text: str, seen_at: str) -> list[Learned]:
         """Count the paragraphs of an article's raw text; return those now boilerplate."""
@@ -93,41 +112,24 @@ class BoilerplateBook:
                 "update paragraphs set article_count = article_count - 1 where id = ?",
                 [linked[key]],
             )
-        added = wanted.keys() - linked.keys()
-        for key in added:
-            self.db.execute(
+        needed = threshold(self._site_articles(site))
+        learned = []
+        links = []
+        for key in wanted.keys() - linked.keys():
+            # one statement per paragraph: counted, and its count read back
+            paragraph_id, count, since = self.db.execute(
                 """insert into paragraphs (site, key, text, article_count, first_seen)
-                   values (?, ?, ?, 0, ?) on conflict (site, key) do nothing""",
+                   values (?, ?, ?, 1, ?)
+                   on conflict (site, key) do update set article_count = article_count + 1
+                   returning id, article_count, boilerplate_since""",
                 [site, key, wanted[key], seen_at],
-            )
-            (paragraph_id,) = self.db.execute(
-                "select id from paragraphs where site = ? and key = ?", [site, key]
             ).fetchone()
-            self.db.execute(
-                "insert into article_paragraphs (article_id, paragraph_id) values (?, ?)",
-                [article_id, paragraph_id],
-            )
-            self.db.execute(
-                "update paragraphs set article_count = article_count + 1 where id = ?",
-                [paragraph_id],
-            )
-        if not added:
-            return []
-        return self._promote(site, added, seen_at)
-
-    def _promote(self, site: str, keys: set[str], seen_at: str) -> list[Learned]:
-        (site_articles,) = self.db.execute(
-            "select count(*) from articles where site = ?", [site]
-        ).fetchone()
-        needed = threshold(site_articles)
-        marks = ",".join("?" * len(keys))
-        rows = self.db.execute(
-            f"""select id, key, text, article_count from paragraphs
-                where site = ? and boilerplate_since is null and article_count >= ?
-                and key in ({marks})""",
-            [site, needed, *keys],
-        ).fetchall()
-        learned = [Learned(pid, site, key, text, count) for pid, key, text, count in rows]
+            links.append((article_id, paragraph_id))
+            if since is None and count >= needed:
+                learned.append(Learned(paragraph_id, site, key, wanted[key], count))
+        self.db.conn.executemany(
+            "insert into article_paragraphs (article_id, paragraph_id) values (?, ?)", links
+        )
         for item in learned:
             self.db.execute(
                 "update paragraphs set boilerplate_since = ? where id = ?",

@@ -54,6 +54,10 @@ class NewsSpider(Spider):
         self._robots_sitemaps: list[str] = []
         self.history = CrawlHistory()
         self._local_memo: dict[str, Any] = {}
+        # URLs this process has already queued. Scrapy's dupefilter would drop them too,
+        # but only after building, and passing through every middleware, a Request for
+        # each of the dozens of menu and sidebar links on every page.
+        self._queued: set[str] = set()
 
     @property
     def memo(self) -> dict[str, Any]:
@@ -207,6 +211,14 @@ class NewsSpider(Spider):
         or, at the end of the crawl, when no sitemap lists it. A page archived by an
         earlier crawl is read again only when it is the home page or a section front.
         """
+        if url in self._queued:
+            return None
+        request = self._new_page_request(url, priority, listed)
+        if request is not None:
+            self._queued.add(url)
+        return request
+
+    def _new_page_request(self, url: str, priority: int, listed: bool) -> Request | None:
         if url in self.history.articles:  # gone ones too: a sitemap may list them again
             if not listed:
                 return None

@@ -27,9 +27,20 @@ DATELESS = (
 
 
 def spider_and_pipeline():
-    crawler = get_crawler(NationWorldNewsSpider)
+    # extraction in this process: the item is done without a reactor to wait on
+    crawler = get_crawler(NationWorldNewsSpider, {"EXTRACT_PROCESSES": 0})
     crawler.spider = crawler._create_spider()
     return crawler.spider, ExtractPipeline.from_crawler(crawler)
+
+
+def processed(pipeline: ExtractPipeline, item: ArticleItem) -> ArticleItem:
+    """Run the pipeline's coroutine, which finishes at once when extracting in-process."""
+    coroutine = pipeline.process_item(item)
+    try:
+        coroutine.send(None)
+    except StopIteration as stop:
+        return stop.value
+    raise AssertionError("process_item waited although it extracts in this process")
 
 
 def read_news_sitemap(spider) -> list:
@@ -57,7 +68,7 @@ def test_news_sitemap_date_reaches_the_item() -> None:
 def test_page_without_a_date_takes_the_news_sitemap_date() -> None:
     spider, pipeline = spider_and_pipeline()
     read_news_sitemap(spider)
-    item = pipeline.process_item(page_item(spider, LISTED, DATELESS))
+    item = processed(pipeline, page_item(spider, LISTED, DATELESS))
     assert item.article.published == "2023-05-30T15:05:21+00:00"
 
 
@@ -68,14 +79,14 @@ def test_the_page_own_date_wins_over_the_news_sitemap() -> None:
         "<title>",
         '<meta property="article:published_time" content="2023-05-30T11:05:21-04:00"><title>',
     )
-    item = pipeline.process_item(page_item(spider, LISTED, dated))
+    item = processed(pipeline, page_item(spider, LISTED, dated))
     assert item.article.published == "2023-05-30T11:05:21-04:00"
 
 
 def test_page_not_in_a_news_sitemap_keeps_no_date() -> None:
     spider, pipeline = spider_and_pipeline()
     read_news_sitemap(spider)
-    item = pipeline.process_item(page_item(spider, "https://nationworldnews.com/x/", DATELESS))
+    item = processed(pipeline, page_item(spider, "https://nationworldnews.com/x/", DATELESS))
     assert item.news_published is None
     assert item.article.published is None
 

@@ -54,6 +54,7 @@ HTTPERROR_ALLOW_ALL = False
 # --- Components --------------------------------------------------------------------------
 EXTENSIONS = {
     "pipelines.archive_session.ArchiveSession": 100,
+    "pipelines.extract_pool.ExtractionWorkers": 105,
     "spiders.crawl_delay.RobotsCrawlDelay": 110,
 }
 DOWNLOADER_MIDDLEWARES = {

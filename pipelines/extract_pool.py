@@ -20,10 +20,14 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import Any
 
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from archive.models import Article
-from pipelines.extraction import ExtractionRules, extract_article
+from pipelines.extraction import GENERIC_RULES, ExtractionRules, extract_article
+from spiders.pages import PageReading, read_page
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +65,10 @@ def _start_worker(rules: ExtractionRules, log_level: int, crawl_alive: Connectio
     """Worker set-up: rules, log capture, signals left to the crawl, orphan watch."""
     global _worker_rules
     _worker_rules = rules
-    # Ctrl-C and `kill` reach the whole process group; the crawl decides when to stop
-    # and shuts the pool down itself, after its last pages are extracted.
+    # Ctrl-C reaches the whole process group; the crawl decides when to stop and shuts
+    # the pool down itself, after its last pages are read. SIGTERM stays deadly: it is
+    # how a broken pool ends the workers left.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     root = logging.getLogger()
     root.handlers[:] = [_KeepRecords()]
     root.setLevel(log_level)
@@ -78,6 +82,17 @@ def _extract_in_worker(html: str | bytes, url: str) -> tuple[Article | None, lis
     try:
         article = extract_article(html, url, _worker_rules)
         return article, list(_worker_log), os.getpid()
+    finally:
+        _worker_log.clear()
+
+
+def _read_in_worker(html: str | bytes, url: str) -> tuple[PageReading, list, int]:
+    """Run `read_page` with the worker's rules; returns its log records and pid too."""
+    assert _worker_rules is not None, "worker not initialised"
+    _worker_log.clear()
+    try:
+        reading = read_page(html, url, _worker_rules)
+        return reading, list(_worker_log), os.getpid()
     finally:
         _worker_log.clear()
 
@@ -110,6 +125,17 @@ class ExtractorPool:
         self._executor: ProcessPoolExecutor | None = None
         self._crawl_alive: tuple[Connection, Connection] | None = None
 
+    @classmethod
+    def for_crawler(cls, crawler: Crawler, processes: int | None = None) -> ExtractorPool:
+        """A pool with the crawl's spider's rules, EXTRACT_PROCESSES workers and log level."""
+        profile = getattr(getattr(crawler, "spider", None), "profile", None)
+        rules = profile.extraction if profile is not None else GENERIC_RULES
+        if processes is None:
+            setting = crawler.settings.get("EXTRACT_PROCESSES")
+            processes = default_processes() if setting in (None, "") else int(setting)
+        level = logging.getLevelName(crawler.settings.get("LOG_LEVEL", "INFO"))
+        return cls(rules, processes, level if isinstance(level, int) else logging.INFO)
+
     @property
     def in_process(self) -> bool:
         """True when pages are extracted in the calling process (no workers, or none left)."""
@@ -139,35 +165,49 @@ class ExtractorPool:
 
     def extract_deferred(self, html: str | bytes, url: str, reactor: Any) -> Deferred:
         """A Deferred firing with the page's Article (or None) once a worker has it."""
+        return self._deferred(_extract_in_worker, extract_article, html, url, reactor)
+
+    def read_deferred(self, html: str | bytes, url: str, reactor: Any) -> Deferred:
+        """A Deferred firing with the page's `PageReading` once a worker has read it."""
+        return self._deferred(_read_in_worker, read_page, html, url, reactor)
+
+    def _deferred(
+        self,
+        task: Callable[[str | bytes, str], tuple[Any, list, int]],
+        here: Callable[[str | bytes, str, ExtractionRules], Any],
+        html: str | bytes,
+        url: str,
+        reactor: Any,
+    ) -> Deferred:
         done: Deferred = Deferred()
         if self._executor is None:
-            done.callback(extract_article(html, url, self.rules))
+            done.callback(here(html, url, self.rules))
             return done
 
         def on_done(future: Future) -> None:
-            reactor.callFromThread(self._deliver, future, done, html, url)
+            reactor.callFromThread(self._deliver, future, done, lambda: here(html, url, self.rules))
 
         try:
-            self.extract(html, url, on_done)
+            self._executor.submit(task, html, url).add_done_callback(on_done)
         except (BrokenProcessPool, RuntimeError) as exc:
             self._broken(exc)
-            done.callback(extract_article(html, url, self.rules))
+            done.callback(here(html, url, self.rules))
         return done
 
-    def _deliver(self, future: Future, done: Deferred, html: str | bytes, url: str) -> None:
+    def _deliver(self, future: Future, done: Deferred, in_process: Callable[[], Any]) -> None:
         try:
-            article, records, pid = future.result()
+            result, records, pid = future.result()
         except (BrokenProcessPool, CancelledError) as exc:
             self._broken(exc)
-            done.callback(extract_article(html, url, self.rules))
+            done.callback(in_process())
             return
-        except Exception as exc:  # noqa: BLE001 - the item fails as it would in-process
+        except Exception as exc:  # noqa: BLE001 - the page fails as it would in-process
             done.errback(exc)
             return
         self.worker_pids.add(pid)
         for record in records:
             logging.getLogger(record.name).handle(record)
-        done.callback(article)
+        done.callback(result)
 
     def _broken(self, exc: BaseException) -> None:
         if self._executor is None:
@@ -189,3 +229,62 @@ class ExtractorPool:
             for end in self._crawl_alive:
                 end.close()
             self._crawl_alive = None
+
+
+class ExtractionWorkers:
+    """Scrapy extension owning the crawl's `ExtractorPool`, shared by spider and pipeline.
+
+    Its rules are the spider's profile's; EXTRACT_PROCESSES says how many workers (None:
+    one per core, 0: none, pages are read in the crawl's process).
+    """
+
+    def __init__(self, pool: ExtractorPool, crawler: Crawler):
+        self.pool = pool
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionWorkers:
+        """Build the pool for the crawl's spider; start it with the spider, stop it after."""
+        workers = cls(ExtractorPool.for_crawler(crawler), crawler)
+        crawler.signals.connect(workers.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(workers.spider_closed, signal=signals.spider_closed)
+        return workers
+
+    @classmethod
+    def pool_of(cls, crawler: Crawler) -> ExtractorPool:
+        """The crawl's pool, or an in-process one when the extension is not enabled."""
+        try:
+            workers = crawler.get_extension(cls)
+        except RuntimeError:  # extensions not built yet
+            workers = None
+        if workers is None:
+            return ExtractorPool.for_crawler(crawler, processes=0)
+        return workers.pool
+
+    def spider_opened(self, spider: object) -> None:
+        """Start the workers."""
+        self.pool.start()
+        self.crawler.stats.set_value("extract/processes", self.pool.processes)
+
+    def spider_closed(self, spider: object) -> None:
+        """Stop the workers: every page has been read and stored by now."""
+        self.crawler.stats.set_value("extract/worker_pids", len(self.pool.worker_pids))
+        self.pool.close()
+
+
+async def read_page_async(pool: ExtractorPool, html: str | bytes, url: str) -> PageReading:
+    """`read_page` in the pool's workers, awaited without blocking the reactor."""
+    if pool.in_process:
+        return read_page(html, url, pool.rules)
+    from twisted.internet import reactor
+
+    return await maybe_deferred_to_future(pool.read_deferred(html, url, reactor))
+
+
+async def extract_article_async(pool: ExtractorPool, html: str | bytes, url: str) -> Article | None:
+    """`extract_article` in the pool's workers, awaited without blocking the reactor."""
+    if pool.in_process:
+        return extract_article(html, url, pool.rules)
+    from twisted.internet import reactor
+
+    return await maybe_deferred_to_future(pool.extract_deferred(html, url, reactor))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 import lxml.etree
@@ -48,6 +48,11 @@ class ExtractionRules:
     content: tuple[str, ...] = ()
     prune: tuple[str, ...] = ()
     boilerplate: tuple[str, ...] = ()
+
+    def __getstate__(self) -> dict[str, tuple[str, ...]]:
+        """The fields only: the compiled XPaths cached below do not pickle (worker processes
+        get the rules pickled and compile their own)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @cached_property
     def _content_xpaths(self) -> list[lxml.etree.XPath]:
@@ -133,6 +138,13 @@ def extract_article(
     if tree is None:
         logger.info("no HTML to extract from %s", url)
         return None
+    return article_from_tree(tree, url, rules)
+
+
+def article_from_tree(
+    tree: HtmlElement, url: str, rules: ExtractionRules = GENERIC_RULES
+) -> Article | None:
+    """`extract_article` for a page parsed already (the tree is left as it was)."""
     text = clean_text(tree, url, rules)
     if not text:
         logger.info("no article text found in %s", url)

@@ -12,6 +12,7 @@ class ArticleItem:
     """An article page as fetched: its canonical URL, HTML and the fetch that brought it.
 
     `news_published` and `sitemap_lastmod` are the dates the site's sitemaps gave for it.
+    `extracted` is True when `article` was read already, with the page (None: no text).
     """
 
     url: str
@@ -21,6 +22,7 @@ class ArticleItem:
     article: Article | None = None
     news_published: str | None = None
     sitemap_lastmod: str | None = None
+    extracted: bool = False
 
 
 NOT_MODIFIED, GONE = "not_modified", "gone"

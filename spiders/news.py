@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -17,12 +18,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from archive.models import Article
 from archive.sites import site_address
 from pipelines.archive_session import ArchiveSession
+from pipelines.extract_pool import ExtractionWorkers, ExtractorPool, read_page_async
 from pipelines.warc import FETCH_META_KEY, REVISIT_META_KEY
 from spiders.incremental import CrawlHistory, is_section_front
 from spiders.items import GONE, NOT_MODIFIED, ArticleItem, ArticleStatusItem
-from spiders.pages import parse_feed, parse_html_page, parse_sitemap
+from spiders.pages import parse_feed, parse_sitemap
 from spiders.profile import WORDPRESS, SiteProfile
 from spiders.urls import UrlPolicy, base_url_from, site_host
 
@@ -58,6 +61,7 @@ class NewsSpider(Spider):
         # but only after building, and passing through every middleware, a Request for
         # each of the dozens of menu and sidebar links on every page.
         self._queued: set[str] = set()
+        self._workers: ExtractorPool | None = None
 
     @property
     def memo(self) -> dict[str, Any]:
@@ -150,10 +154,12 @@ class NewsSpider(Spider):
         self._robots_sitemaps = list(parser.rp.sitemaps)
         yield from self._sitemap_requests()
 
-    def parse_home(self, response: Response) -> Iterator[Request | ArticleItem]:
+    async def parse_home(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
         """Start sitemap discovery (robots.txt is known by now), then read the home page."""
-        yield from self._sitemap_requests()
-        yield from self.parse_page(response)
+        for request in self._sitemap_requests():
+            yield request
+        async for output in self.parse_page(response):
+            yield output
 
     def discovery_failed(self, failure: Failure) -> Iterator[Request]:
         """Still try the sitemaps when the home page or robots.txt cannot be fetched."""
@@ -278,18 +284,26 @@ class NewsSpider(Spider):
         )
         return None
 
-    def parse_page(self, response: Response) -> Iterator[PageOutput]:
-        """Hand article pages to the pipelines, and follow every page's on-site links."""
+    async def parse_page(self, response: Response) -> AsyncIterator[PageOutput]:
+        """Hand article pages to the pipelines, and follow every page's on-site links.
+
+        The page is parsed once, in an extraction worker, which also extracts the article
+        of an article page; the crawl's process only schedules and stores.
+        """
         if response.meta.get(KNOWN_META_KEY) and (
             response.status in KNOWN_STATUSES or response.meta.get(REVISIT_META_KEY)
         ):
-            yield from self._known_outcome(response)
+            for item in self._known_outcome(response):
+                yield item
             return
         if not isinstance(response, HtmlResponse) or response.status != 200:
             return
-        page = parse_html_page(response.text, response.url)
+        if self._workers is None:
+            self._workers = ExtractionWorkers.pool_of(self.crawler)
+        reading = await read_page_async(self._workers, response.text, response.url)
+        page = reading.page
         if page.is_article:
-            yield self._article_item(response, page.canonical_url)
+            yield self._article_item(response, page.canonical_url, reading.article, extracted=True)
         for link in page.links:
             if (url := self.policy.follow(link)) and (request := self._page_request(url)):
                 yield request
@@ -314,7 +328,15 @@ class NewsSpider(Spider):
         """The sitemap lastmod and Google News date of a page, if a sitemap listed it."""
         return self.memo["listed"].get(url, (None, None))
 
-    def _article_item(self, response: Response, canonical: str | None) -> ArticleItem:
+    def _article_item(
+        self,
+        response: Response,
+        canonical: str | None,
+        article: Article | None = None,
+        *,
+        extracted: bool = False,
+    ) -> ArticleItem:
+        """The item of an article page, with its article when `extracted` already."""
         url = canonical if canonical and self.policy.on_site(canonical) else response.url
         fetch_id, fetched_at = response.meta.get(FETCH_META_KEY, (None, None))
         url = self.policy.canonical(url)
@@ -328,4 +350,6 @@ class NewsSpider(Spider):
             fetched_at=fetched_at,
             news_published=news_published,
             sitemap_lastmod=lastmod,
+            article=replace(article, url=url) if article is not None else None,
+            extracted=extracted,
         )

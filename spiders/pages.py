@@ -10,7 +10,8 @@ import lxml.etree
 from lxml.html import HtmlElement
 from w3lib.html import strip_html5_whitespace
 
-from pipelines.extraction import parse_html
+from archive.models import Article
+from pipelines.extraction import ExtractionRules, article_from_tree, parse_html
 from pipelines.metadata import article_node, jsonld_nodes
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,14 @@ class HtmlPage:
     is_article: bool
     canonical_url: str | None
     links: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PageReading:
+    """An HTML page as `read_page` read it: the page, and its article if it is one."""
+
+    page: HtmlPage
+    article: Article | None
 
 
 @dataclass
@@ -83,6 +92,21 @@ def parse_html_page(html: str | bytes, url: str) -> HtmlPage:
     tree = parse_html(html)
     if tree is None:
         return HtmlPage(is_article=False, canonical_url=None)
+    return html_page(tree, url)
+
+
+def read_page(html: str | bytes, url: str, rules: ExtractionRules) -> PageReading:
+    """Everything the crawl reads from an HTML page, from one parse: what it is, its
+    links and, for an article page, the article (None when it has no text)."""
+    tree = parse_html(html)
+    if tree is None:
+        return PageReading(HtmlPage(is_article=False, canonical_url=None), None)
+    page = html_page(tree, url)
+    return PageReading(page, article_from_tree(tree, url, rules) if page.is_article else None)
+
+
+def html_page(tree: HtmlElement, url: str) -> HtmlPage:
+    """`parse_html_page` for a page parsed already."""
     canonical = tree.xpath("//link[@rel='canonical']/@href")
     return HtmlPage(
         is_article=is_article_page(tree),

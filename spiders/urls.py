@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from scrapy.linkextractors import IGNORED_EXTENSIONS
@@ -48,6 +49,8 @@ class UrlPolicy:
         self._base_origin = (base.scheme, base.netloc)
         self.tracking_params = tuple(tracking_params)
         self.deny = re.compile("|".join(f"(?:{p})" for p in deny)) if deny else None
+        # Every page repeats the site's menus and sidebars: each link is judged once.
+        self._follow_cached = lru_cache(maxsize=65536)(self._follow)
 
     def on_site(self, url: str) -> bool:
         """True for an http(s) URL on this site's host and port (or its www. twin)."""
@@ -82,6 +85,9 @@ class UrlPolicy:
 
     def follow(self, url: str) -> str | None:
         """The canonical URL to fetch for a link, or None when the link must not be fetched."""
+        return self._follow_cached(url)
+
+    def _follow(self, url: str) -> str | None:
         if not self.on_site(url):
             return None
         canonical = self.canonical(url)

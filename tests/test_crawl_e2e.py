@@ -304,7 +304,9 @@ def test_run_is_recorded(crawl: Crawl) -> None:
     assert run["status"] == "finished"
     assert run["fetch_count"] == len(crawl.requests)
     assert run["articles_new"] == len(crawl.site.articles)
-    assert json.loads(run["stats"])["item_scraped_count"] == len(crawl.site.articles)
+    stats = json.loads(run["stats"])
+    assert stats["item_scraped_count"] == len(crawl.site.articles)
+    assert stats["extract/worker_pids"] >= 1, "no page was extracted in a worker process"
     assert json.loads(run["arguments"])["spider_arguments"]["url"] == crawl.base + "/"
 
 

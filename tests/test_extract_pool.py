@@ -177,9 +177,7 @@ def test_killed_worker_loses_no_page(
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1, [r.getMessage() for r in errors]
     assert errors[0].getMessage().startswith("The extraction workers stopped")
-    # A surviving worker may be stuck on a queue lock its killed peer held, and it ignores
-    # the executor's SIGTERM: it ends when close() tells the workers the crawl is over.
-    pool.close()
+    # before close(): a worker stuck on a queue lock its killed peer held must still end
     assert wait_until_ended(pool.worker_pids) == set(), "a worker outlived the broken pool"
 
 

@@ -44,6 +44,10 @@ DOWNLOAD_TIMEOUT = 60
 # News pages are small; anything this large is not an article page.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+# Items and requests of one page processed at once. Scrapy starts this many asyncio tasks
+# for every page (default 100); a page here yields one item and a few new links, so 8 is
+# plenty, and the crawl spends its time crawling instead of creating tasks.
+CONCURRENT_ITEMS = 8
 RETRY_TIMES = 2
 # A 429 or 503 with Retry-After is retried after that many seconds, at most this many.
 RETRY_AFTER_MAX = 120.0

@@ -69,6 +69,9 @@ def _start_worker(rules: ExtractionRules, log_level: int, crawl_alive: Connectio
     # the pool down itself, after its last pages are read. SIGTERM stays deadly: it is
     # how a broken pool ends the workers left.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The crawl's own process is the one that must never wait (it feeds every worker);
+    # workers take the CPU it leaves.
+    os.nice(10)
     root = logging.getLogger()
     root.handlers[:] = [_KeepRecords()]
     root.setLevel(log_level)
@@ -124,6 +127,8 @@ class ExtractorPool:
         self.worker_pids: set[int] = set()
         self._executor: ProcessPoolExecutor | None = None
         self._crawl_alive: tuple[Connection, Connection] | None = None
+        # called (in the reactor thread) with the pid of each worker that answers first
+        self.on_new_worker: Callable[[int], None] | None = None
 
     @classmethod
     def for_crawler(cls, crawler: Crawler, processes: int | None = None) -> ExtractorPool:
@@ -156,7 +161,8 @@ class ExtractorPool:
             initializer=_start_worker,
             initargs=(self.rules, self.log_level, self._crawl_alive[0]),
         )
-        self._executor.submit(_warm_up)
+        for _ in range(self.processes):  # workers start on demand: ask for all of them
+            self._executor.submit(_warm_up)
 
     def extract(self, html: str | bytes, url: str, on_done: Callable[[Future], None]) -> None:
         """Submit one page; `on_done` gets the future, called in a pool thread."""
@@ -204,7 +210,10 @@ class ExtractorPool:
         except Exception as exc:  # noqa: BLE001 - the page fails as it would in-process
             done.errback(exc)
             return
-        self.worker_pids.add(pid)
+        if pid not in self.worker_pids:
+            self.worker_pids.add(pid)
+            if self.on_new_worker is not None:
+                self.on_new_worker(pid)
         for record in records:
             logging.getLogger(record.name).handle(record)
         done.callback(result)
@@ -263,12 +272,14 @@ class ExtractionWorkers:
 
     def spider_opened(self, spider: object) -> None:
         """Start the workers."""
+        stats = self.crawler.stats
+        stats.set_value("extract/processes", self.pool.processes)
+        # kept current, so the run's record (written at spider_closed) has it too
+        self.pool.on_new_worker = lambda pid: stats.inc_value("extract/worker_pids")
         self.pool.start()
-        self.crawler.stats.set_value("extract/processes", self.pool.processes)
 
     def spider_closed(self, spider: object) -> None:
         """Stop the workers: every page has been read and stored by now."""
-        self.crawler.stats.set_value("extract/worker_pids", len(self.pool.worker_pids))
         self.pool.close()
 
 

@@ -260,7 +260,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = reply.body
         if gzip_it and body:
-            body = gzip.compress(body, mtime=0)
+            body = gzip.compress(body, compresslevel=1, mtime=0)
             self.send_header("Content-Encoding", "gzip")
         if reply.status != 304:
             self.send_header("Content-Length", str(len(body)))

@@ -81,6 +81,9 @@ def page_links(tree: HtmlElement, url: str) -> list[str]:
         href = strip_html5_whitespace(href)
         if not href or href.startswith("#"):
             continue
+        if href.startswith(("http://", "https://")):
+            links.append(href)  # absolute already, as most are: urljoin would return it
+            continue
         absolute = urljoin(base_url, href)
         if absolute.startswith(("http://", "https://")):
             links.append(absolute)

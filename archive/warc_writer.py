@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
@@ -104,6 +105,96 @@ def _recorded_response_headers(headers: list[tuple[str, str]]) -> list[tuple[str
     ]
 
 
+@dataclass(frozen=True)
+class BuiltExchange:
+    """An exchange's two records, each its own gzip member, ready to be appended to a file."""
+
+    data: bytes
+    response_length: int  # bytes of the response (or revisit) record, which comes first
+    response_id: str
+    request_id: str
+    payload_digest: str | None
+
+
+def build_exchange(exchange: HttpExchange, revisit: Revisit | None = None) -> BuiltExchange:
+    """The response (or revisit) record then the request record of one exchange.
+
+    A revisit record keeps the response's status line and headers but not its body,
+    which is in the earlier record it refers to (or, for a 304, was never sent). Built
+    apart from any file, so that the work (digests, gzip) can run in another process.
+    """
+    buffer = BytesIO()
+    writer = WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION)
+    common = {"WARC-Date": _warc_date(exchange.date or datetime.now(UTC))}
+    if exchange.ip_address:
+        common["WARC-IP-Address"] = exchange.ip_address
+
+    http_response = StatusAndHeaders(
+        f"{exchange.status} {exchange.reason}".strip(),
+        _recorded_response_headers(exchange.response_headers),
+        protocol=exchange.http_version,
+    )
+    if revisit is None:
+        headers = dict(common)
+        if exchange.truncated:
+            headers["WARC-Truncated"] = exchange.truncated
+        response = writer.create_warc_record(
+            exchange.url,
+            "response",
+            payload=BytesIO(exchange.body),
+            length=len(exchange.body),
+            http_headers=http_response,
+            warc_headers_dict=headers,
+        )
+    else:
+        response = _revisit_record(writer, exchange, http_response, common, revisit)
+    http_request = StatusAndHeaders(
+        f"{exchange.method} {exchange.request_target} {exchange.request_http_version}",
+        list(exchange.request_headers),
+        is_http_request=True,
+    )
+    response_id = response.rec_headers.get_header("WARC-Record-ID")
+    request = writer.create_warc_record(
+        exchange.url,
+        "request",
+        payload=BytesIO(exchange.request_body),
+        length=len(exchange.request_body),
+        http_headers=http_request,
+        warc_headers_dict={**common, "WARC-Concurrent-To": response_id},
+    )
+    writer.write_record(response)
+    length = buffer.tell()
+    writer.write_record(request)
+    return BuiltExchange(
+        data=buffer.getvalue(),
+        response_length=length,
+        response_id=response_id,
+        request_id=request.rec_headers.get_header("WARC-Record-ID"),
+        payload_digest=response.rec_headers.get_header("WARC-Payload-Digest"),
+    )
+
+
+def _revisit_record(
+    writer: WARCWriter,
+    exchange: HttpExchange,
+    http_response: StatusAndHeaders,
+    common: dict[str, str],
+    revisit: Revisit,
+) -> ArcWarcRecord:
+    headers = {
+        **common,
+        "WARC-Profile": revisit.profile,
+        "WARC-Refers-To-Target-URI": revisit.target_uri,
+        "WARC-Refers-To-Date": _warc_date(revisit.date),
+        "WARC-Refers-To": revisit.record_id,
+    }
+    if revisit.profile == IDENTICAL_PAYLOAD:
+        headers["WARC-Payload-Digest"] = payload_digest(exchange.body)
+    return writer.create_warc_record(
+        exchange.url, "revisit", http_headers=http_response, warc_headers_dict=headers
+    )
+
+
 class WarcWriter:
     """Appends request/response record pairs to WARC files, rotating at `max_size` bytes."""
 
@@ -121,103 +212,42 @@ class WarcWriter:
         self.warcinfo = dict(warcinfo or {})
         self.filename: str | None = None
         self._file: BinaryIO | None = None
-        self._writer: WARCWriter | None = None
         self._serial = itertools.count()
 
     def write_exchange(
         self, exchange: HttpExchange, revisit: Revisit | None = None
     ) -> WrittenExchange:
-        """Write the response (or revisit) then the request record of one exchange.
+        """Write the response (or revisit) then the request record of one exchange."""
+        return self.append(build_exchange(exchange, revisit))
 
-        A revisit record keeps the response's status line and headers but not its body,
-        which is in the earlier record it refers to (or, for a 304, was never sent).
-        """
-        writer, handle = self._current()
-        common = {"WARC-Date": _warc_date(exchange.date or datetime.now(UTC))}
-        if exchange.ip_address:
-            common["WARC-IP-Address"] = exchange.ip_address
-
-        http_response = StatusAndHeaders(
-            f"{exchange.status} {exchange.reason}".strip(),
-            _recorded_response_headers(exchange.response_headers),
-            protocol=exchange.http_version,
-        )
-        if revisit is None:
-            headers = dict(common)
-            if exchange.truncated:
-                headers["WARC-Truncated"] = exchange.truncated
-            response = writer.create_warc_record(
-                exchange.url,
-                "response",
-                payload=BytesIO(exchange.body),
-                length=len(exchange.body),
-                http_headers=http_response,
-                warc_headers_dict=headers,
-            )
-        else:
-            response = self._revisit_record(writer, exchange, http_response, common, revisit)
-        http_request = StatusAndHeaders(
-            f"{exchange.method} {exchange.request_target} {exchange.request_http_version}",
-            list(exchange.request_headers),
-            is_http_request=True,
-        )
-        response_id = response.rec_headers.get_header("WARC-Record-ID")
-        request = writer.create_warc_record(
-            exchange.url,
-            "request",
-            payload=BytesIO(exchange.request_body),
-            length=len(exchange.request_body),
-            http_headers=http_request,
-            warc_headers_dict={**common, "WARC-Concurrent-To": response_id},
-        )
+    def append(self, built: BuiltExchange) -> WrittenExchange:
+        """Append an exchange's records, built by `build_exchange`, in one write."""
+        handle = self._current()
         offset = handle.tell()
-        writer.write_record(response)
-        length = handle.tell() - offset
-        writer.write_record(request)
+        handle.write(built.data)
         handle.flush()
         return WrittenExchange(
             response=WarcLocation(
                 filename=self.filename or "",
                 offset=offset,
-                length=length,
-                record_id=response_id,
+                length=built.response_length,
+                record_id=built.response_id,
             ),
-            request_record_id=request.rec_headers.get_header("WARC-Record-ID"),
-            payload_digest=response.rec_headers.get_header("WARC-Payload-Digest"),
-        )
-
-    @staticmethod
-    def _revisit_record(
-        writer: WARCWriter,
-        exchange: HttpExchange,
-        http_response: StatusAndHeaders,
-        common: dict[str, str],
-        revisit: Revisit,
-    ):
-        headers = {
-            **common,
-            "WARC-Profile": revisit.profile,
-            "WARC-Refers-To-Target-URI": revisit.target_uri,
-            "WARC-Refers-To-Date": _warc_date(revisit.date),
-            "WARC-Refers-To": revisit.record_id,
-        }
-        if revisit.profile == IDENTICAL_PAYLOAD:
-            headers["WARC-Payload-Digest"] = payload_digest(exchange.body)
-        return writer.create_warc_record(
-            exchange.url, "revisit", http_headers=http_response, warc_headers_dict=headers
+            request_record_id=built.request_id,
+            payload_digest=built.payload_digest,
         )
 
     def close(self) -> None:
         """Flush and close the current file; the next write opens a new one."""
         if self._file is not None:
             self._file.close()
-        self._file = self._writer = None
+        self._file = None
         self.filename = None
 
-    def _current(self) -> tuple[WARCWriter, BinaryIO]:
+    def _current(self) -> BinaryIO:
         if self._file is not None and self._file.tell() >= self.max_size:
             self.close()
-        if self._file is None or self._writer is None:
+        if self._file is None:
             self.directory.mkdir(parents=True, exist_ok=True)
             while True:
                 name = warc_filename(self.prefix, next(self._serial))
@@ -227,9 +257,9 @@ class WarcWriter:
                     continue
                 break
             self._file, self.filename = handle, name
-            self._writer = WARCWriter(handle, gzip=True, warc_version=WARC_VERSION)
+            writer = WARCWriter(handle, gzip=True, warc_version=WARC_VERSION)
             info = {"format": "WARC File Format 1.1", **self.warcinfo}
             info.setdefault("hostname", socket.gethostname())
-            self._writer.write_record(self._writer.create_warcinfo_record(name, info))
+            writer.write_record(writer.create_warcinfo_record(name, info))
             handle.flush()
-        return self._writer, self._file
+        return self._file

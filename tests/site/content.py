@@ -189,6 +189,10 @@ class Site:
     _by_id: dict[int, Article] = field(init=False, repr=False, compare=False)
     _normal: list[Article] = field(init=False, repr=False, compare=False)
     _normal_times: list[float] = field(init=False, repr=False, compare=False)
+    # per category slug (so that a page renders in the same time on a site of 20,000)
+    _listed_in: dict[str, list[Article]] = field(init=False, repr=False, compare=False)
+    _normal_in: dict[str, list[Article]] = field(init=False, repr=False, compare=False)
+    _normal_in_times: dict[str, list[float]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_slug = {a.slug: a for a in self.articles}
@@ -196,6 +200,16 @@ class Site:
         self._normal = [a for a in self.articles if a.reach == "normal"]
         # ascending, for bisect: the newest-first list negated
         self._normal_times = [-a.published.timestamp() for a in self._normal]
+        self._listed_in, self._normal_in = {}, {}
+        for article in self.articles:
+            if article.reach != "sitemap_only":
+                self._listed_in.setdefault(article.category.slug, []).append(article)
+            if article.reach == "normal":
+                self._normal_in.setdefault(article.category.slug, []).append(article)
+        self._normal_in_times = {
+            slug: [-a.published.timestamp() for a in articles]
+            for slug, articles in self._normal_in.items()
+        }
 
     @property
     def seed(self) -> Article:
@@ -226,7 +240,7 @@ class Site:
 
     def in_category(self, category: Category) -> list[Article]:
         """A category archive: normal and category-only articles, newest first."""
-        return [a for a in self.articles if a.category == category and a.reach != "sitemap_only"]
+        return list(self._listed_in.get(category.slug, []))
 
     def with_tag(self, tag: Tag) -> list[Article]:
         """A tag archive's articles, newest first."""
@@ -246,10 +260,14 @@ class Site:
 
     def related(self, article: Article, count: int = 3) -> list[Article]:
         """Listed articles of the same category published closest before (then after) article."""
-        pool = [a for a in self._normal if a.category == article.category and a is not article]
-        older = [a for a in pool if a.published < article.published]
-        newer = [a for a in pool if a.published >= article.published]
-        return (older[:count] + newer[::-1])[:count]
+        pool = self._normal_in.get(article.category.slug, [])
+        # newest first: those from `split` on are older than the article
+        split = bisect.bisect_right(
+            self._normal_in_times.get(article.category.slug, []), -article.published.timestamp()
+        )
+        older = [a for a in pool[split:] if a is not article][:count]
+        newer = [a for a in reversed(pool[:split]) if a is not article]
+        return (older + newer)[:count]
 
     def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
         """The listed articles published just before and just after article."""

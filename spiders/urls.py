@@ -50,7 +50,7 @@ class UrlPolicy:
         self.tracking_params = tuple(tracking_params)
         self.deny = re.compile("|".join(f"(?:{p})" for p in deny)) if deny else None
         # Every page repeats the site's menus and sidebars: each link is judged once.
-        self._follow_cached = lru_cache(maxsize=65536)(self._follow)
+        self._follow_cached = lru_cache(maxsize=16384)(self._follow)
 
     def on_site(self, url: str) -> bool:
         """True for an http(s) URL on this site's host and port (or its www. twin)."""

@@ -31,9 +31,6 @@ from spiders.pages import PageReading, read_page
 
 logger = logging.getLogger(__name__)
 
-# Pages a worker reads before it is replaced by a new one from the fork server.
-WORKER_TASKS = 2000
-
 # Set in each worker by `_start_worker`: the site's rules, sent once instead of per page.
 _worker_rules: ExtractionRules | None = None
 _worker_log: list[logging.LogRecord] = []
@@ -163,9 +160,8 @@ class ExtractorPool:
             mp_context=context,
             initializer=_start_worker,
             initargs=(self.rules, self.log_level, self._crawl_alive[0]),
-            # a fresh worker now and then: what lxml and trafilatura keep (caches,
-            # fragmented heap) cannot grow over a crawl of a million pages
-            max_tasks_per_child=WORKER_TASKS,
+            # No max_tasks_per_child: up to Python 3.15 a pool replacing its workers can
+            # stop for good (CPython gh-115634; a crawl here hung at page 8,151).
         )
         for _ in range(self.processes):  # workers start on demand: ask for all of them
             self._executor.submit(_warm_up)

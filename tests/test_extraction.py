@@ -17,6 +17,7 @@ from pipelines.extraction import (
     ExtractionRules,
     clean_text,
     extract_article,
+    looks_binary,
     parse_html,
 )
 from spiders.nationworldnews import TAGDIV_NEWSPAPER_RULES
@@ -257,3 +258,19 @@ def test_extraction_leaves_the_callers_tree_untouched() -> None:
     before = lxml.html.tostring(tree)
     clean_text(tree, URL, ExtractionRules(prune=(".promo-box",)))
     assert lxml.html.tostring(tree) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "binary"),
+    [
+        ("<html><body><p>Plain text, tabs\tand\r\nnew lines\f.</p></body></html>" * 50, False),
+        ("<p>Café, naïve, “quoted”, 東京</p>" * 100, False),
+        ("<p>" + "text " * 800 + "\x01\x02\x03" * 40 + "</p>", True),  # 120 controls in 4 kB
+        ("<p>" + "text " * 800 + "\ufffd" * 120 + "</p>", True),  # undecodable bytes
+        ("<p>" + "text " * 800 + "\ufffd" * 20 + "</p>", False),  # a few: still a page
+        (b"\x1f\x8b\x08\x00gzip bytes", True),
+        (b"<p>a NUL \x00 in bytes</p>", True),
+    ],
+)
+def test_looks_binary(text: str | bytes, binary: bool) -> None:
+    assert looks_binary(text) is binary

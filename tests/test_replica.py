@@ -515,3 +515,20 @@ def test_saved_fixtures_are_current(tmp_path: Path) -> None:
         saved = DEFAULT_OUTDIR / path.name
         assert saved.exists(), f"missing fixture {saved}: run python -m tests.site.fixtures"
         assert saved.read_bytes() == path.read_bytes(), f"stale {saved}: rerun the fixtures script"
+
+
+def test_related_and_category_lists_match_a_scan_of_every_article() -> None:
+    # The site keeps per-category lists so that pages render fast on 20,000 articles;
+    # they must give what a scan of the whole site gives.
+    site = build_site(300)
+    for article in site.articles:
+        pool = [a for a in site.listed() if a.category == article.category and a is not article]
+        older = [a for a in pool if a.published < article.published]
+        newer = [a for a in pool if a.published >= article.published]
+        assert site.related(article) == (older[:3] + newer[::-1])[:3]
+    for category in site.categories:
+        expected = [
+            a for a in site.articles if a.category == category and a.reach != "sitemap_only"
+        ]
+        assert site.in_category(category) == expected
+    assert any(site.related(a) for a in site.articles)

@@ -317,7 +317,13 @@ def spider_rules(spider: str) -> ExtractionRules:
     from scrapy.utils.project import get_project_settings
 
     os.chdir(ROOT)
-    cls = SpiderLoader.from_settings(get_project_settings()).load(spider)
+    loader = SpiderLoader.from_settings(get_project_settings())
+    try:
+        cls = loader.load(spider)
+    except KeyError:
+        names = ", ".join(sorted(loader.list()))
+        message = f"no spider {spider!r} (spiders: {names})"
+        raise click.BadParameter(message, param_hint="--spider") from None
     profile: SiteProfile | None = (
         getattr(cls, "profile", None) if issubclass(cls, NewsSpider) else None
     )

@@ -78,24 +78,15 @@ def _start_worker(rules: ExtractionRules, log_level: int, crawl_alive: Connectio
     threading.Thread(target=_watch_crawl, args=(crawl_alive,), daemon=True).start()
 
 
-def _extract_in_worker(html: str | bytes, url: str) -> tuple[Article | None, list, int]:
-    """Run `extract_article` with the worker's rules; returns its log records and pid too."""
+def _in_worker(
+    task: Callable[[str | bytes, str, ExtractionRules], Any], html: str | bytes, url: str
+) -> tuple[Any, list, int]:
+    """Run `extract_article` or `read_page` with the worker's rules; returns what it
+    logged and this worker's pid with its result."""
     assert _worker_rules is not None, "worker not initialised"
     _worker_log.clear()
     try:
-        article = extract_article(html, url, _worker_rules)
-        return article, list(_worker_log), os.getpid()
-    finally:
-        _worker_log.clear()
-
-
-def _read_in_worker(html: str | bytes, url: str) -> tuple[PageReading, list, int]:
-    """Run `read_page` with the worker's rules; returns its log records and pid too."""
-    assert _worker_rules is not None, "worker not initialised"
-    _worker_log.clear()
-    try:
-        reading = read_page(html, url, _worker_rules)
-        return reading, list(_worker_log), os.getpid()
+        return task(html, url, _worker_rules), list(_worker_log), os.getpid()
     finally:
         _worker_log.clear()
 
@@ -169,37 +160,36 @@ class ExtractorPool:
     def extract(self, html: str | bytes, url: str, on_done: Callable[[Future], None]) -> None:
         """Submit one page; `on_done` gets the future, called in a pool thread."""
         assert self._executor is not None
-        self._executor.submit(_extract_in_worker, html, url).add_done_callback(on_done)
+        self._executor.submit(_in_worker, extract_article, html, url).add_done_callback(on_done)
 
     def extract_deferred(self, html: str | bytes, url: str, reactor: Any) -> Deferred:
         """A Deferred firing with the page's Article (or None) once a worker has it."""
-        return self._deferred(_extract_in_worker, extract_article, html, url, reactor)
+        return self._deferred(extract_article, html, url, reactor)
 
     def read_deferred(self, html: str | bytes, url: str, reactor: Any) -> Deferred:
         """A Deferred firing with the page's `PageReading` once a worker has read it."""
-        return self._deferred(_read_in_worker, read_page, html, url, reactor)
+        return self._deferred(read_page, html, url, reactor)
 
     def _deferred(
         self,
-        task: Callable[[str | bytes, str], tuple[Any, list, int]],
-        here: Callable[[str | bytes, str, ExtractionRules], Any],
+        task: Callable[[str | bytes, str, ExtractionRules], Any],
         html: str | bytes,
         url: str,
         reactor: Any,
     ) -> Deferred:
         done: Deferred = Deferred()
         if self._executor is None:
-            done.callback(here(html, url, self.rules))
+            done.callback(task(html, url, self.rules))
             return done
 
         def on_done(future: Future) -> None:
-            reactor.callFromThread(self._deliver, future, done, lambda: here(html, url, self.rules))
+            reactor.callFromThread(self._deliver, future, done, lambda: task(html, url, self.rules))
 
         try:
-            self._executor.submit(task, html, url).add_done_callback(on_done)
+            self._executor.submit(_in_worker, task, html, url).add_done_callback(on_done)
         except (BrokenProcessPool, RuntimeError) as exc:
             self._broken(exc)
-            done.callback(here(html, url, self.rules))
+            done.callback(task(html, url, self.rules))
         return done
 
     def _deliver(self, future: Future, done: Deferred, in_process: Callable[[], Any]) -> None:

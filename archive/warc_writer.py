@@ -121,7 +121,7 @@ def build_exchange(exchange: HttpExchange, revisit: Revisit | None = None) -> Bu
 
     A revisit record keeps the response's status line and headers but not its body,
     which is in the earlier record it refers to (or, for a 304, was never sent). Built
-    apart from any file, so that the work (digests, gzip) can run in another process.
+    in memory, so that both reach the file in one write.
     """
     buffer = BytesIO()
     writer = WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION)
@@ -218,10 +218,9 @@ class WarcWriter:
         self, exchange: HttpExchange, revisit: Revisit | None = None
     ) -> WrittenExchange:
         """Write the response (or revisit) then the request record of one exchange."""
-        return self.append(build_exchange(exchange, revisit))
+        return self._append(build_exchange(exchange, revisit))
 
-    def append(self, built: BuiltExchange) -> WrittenExchange:
-        """Append an exchange's records, built by `build_exchange`, in one write."""
+    def _append(self, built: BuiltExchange) -> WrittenExchange:
         handle = self._current()
         offset = handle.tell()
         handle.write(built.data)

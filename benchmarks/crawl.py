@@ -18,11 +18,13 @@ speed of the first and last 10% of articles, and how long export and search take
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import resource
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -30,19 +32,22 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import click
 import psutil
+import trafilatura
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
 from warcio.archiveiterator import ArchiveIterator
 
 # Run as a script, Python puts benchmarks/ on the path, not the repository root.
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipelines.extract_pool import spider_rules  # noqa: E402
 from pipelines.extraction import ExtractionRules, extract_article  # noqa: E402
-from spiders.news import NewsSpider  # noqa: E402
-from spiders.profile import SiteProfile  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MB = 1024 * 1024
@@ -207,15 +212,11 @@ def crawl(spider: str, base_url: str, archive: Path, concurrency: int, log: Path
 
 
 def _query(archive: Path, sql: str) -> list[tuple]:
-    import sqlite3
-
     with sqlite3.connect(archive / "archive.db") as db:
         return db.execute(sql).fetchall()
 
 
 def _epoch(iso: str) -> float:
-    from datetime import datetime
-
     return datetime.fromisoformat(iso).timestamp()
 
 
@@ -269,8 +270,6 @@ def bare_extraction(
         done = sum(map(_extract, pages))
         return Measure(done, time.perf_counter() - started, time.process_time() - cpu)
     # fork: the workers start with the extractor imported, as the crawl's fork server does
-    import multiprocessing
-
     context = multiprocessing.get_context("fork")
     cpu = children_cpu()
     with ProcessPoolExecutor(processes, context, initializer=_set_rules, initargs=(rules,)) as pool:
@@ -283,8 +282,6 @@ def bare_extraction(
 
 def trafilatura_cli(urls: list[str], workdir: Path, log: Path) -> Measure:
     """trafilatura's command line on a list of the article URLs."""
-    import trafilatura
-
     default = Path(trafilatura.__file__).parent / "settings.cfg"
     config = default.read_text(encoding="utf-8")
     config = re.sub(r"(?m)^SLEEP_TIME = .*$", "SLEEP_TIME = 0", config)
@@ -311,11 +308,8 @@ def timed_command(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def spider_rules(spider: str) -> ExtractionRules:
+def named_spider_rules(spider: str) -> ExtractionRules:
     """The extraction rules the named spider's pipeline uses."""
-    from scrapy.spiderloader import SpiderLoader
-    from scrapy.utils.project import get_project_settings
-
     os.chdir(ROOT)
     loader = SpiderLoader.from_settings(get_project_settings())
     try:
@@ -324,10 +318,7 @@ def spider_rules(spider: str) -> ExtractionRules:
         names = ", ".join(sorted(loader.list()))
         message = f"no spider {spider!r} (spiders: {names})"
         raise click.BadParameter(message, param_hint="--spider") from None
-    profile: SiteProfile | None = (
-        getattr(cls, "profile", None) if issubclass(cls, NewsSpider) else None
-    )
-    return profile.extraction if profile is not None else ExtractionRules()
+    return spider_rules(cls)
 
 
 def median_measure(measures: list[Measure]) -> Measure:
@@ -372,7 +363,7 @@ def main(
     json_output: str | None,
 ) -> None:
     """Crawl the replica with the project and with trafilatura; print speeds and ratios."""
-    rules = spider_rules(spider)
+    rules = named_spider_rules(spider)
     workdir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="crawl-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     results: dict[str, list[Measure]] = {"crawl": [], "bare1": [], "bare2": [], "peer": []}

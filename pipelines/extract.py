@@ -7,7 +7,8 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from archive.models import Article
-from pipelines.extract_pool import ExtractionWorkers, ExtractorPool, extract_article_async
+from pipelines.extract_pool import ExtractionWorkers, ExtractorPool, in_workers
+from pipelines.extraction import extract_article
 from pipelines.metadata import iso_date
 from spiders.items import ArticleItem, ArticleStatusItem
 
@@ -36,7 +37,7 @@ class ExtractPipeline:
             return item
         article = item.article
         if not item.extracted:
-            article = await extract_article_async(self.pool, item.html, item.url)
+            article = await in_workers(self.pool, extract_article, item.html, item.url)
         return self.attach(item, article)
 
     def attach(self, item: ArticleItem, article: Article | None) -> ArticleItem:
@@ -48,5 +49,4 @@ class ExtractPipeline:
             # the page gives no date; the site's Google News sitemap did
             article.published = iso_date(item.news_published)
         item.article = article
-        item.extracted = True
         return item

@@ -25,9 +25,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
-from archive.models import Article
-from pipelines.extraction import GENERIC_RULES, ExtractionRules, extract_article
-from spiders.pages import PageReading, read_page
+from pipelines.extraction import GENERIC_RULES, ExtractionRules
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +94,13 @@ def _warm_up() -> int:
     return os.getpid()
 
 
+def spider_rules(spider: object) -> ExtractionRules:
+    """The extraction rules of a spider (class or instance): its site profile's, or the
+    generic ones."""
+    profile = getattr(spider, "profile", None)
+    return profile.extraction if profile is not None else GENERIC_RULES
+
+
 def default_processes() -> int:
     """One worker per core this process may run on."""
     try:
@@ -105,7 +110,8 @@ def default_processes() -> int:
 
 
 class ExtractorPool:
-    """Runs `extract_article` for one site's rules in `processes` worker processes.
+    """Runs `extract_article` and `read_page` for one site's rules in `processes` worker
+    processes.
 
     With `processes=0`, or after the pool broke (a worker killed by the OOM killer, say),
     pages are extracted in the crawl's own process instead: slower, but nothing is lost.
@@ -124,8 +130,7 @@ class ExtractorPool:
     @classmethod
     def for_crawler(cls, crawler: Crawler, processes: int | None = None) -> ExtractorPool:
         """A pool with the crawl's spider's rules, EXTRACT_PROCESSES workers and log level."""
-        profile = getattr(getattr(crawler, "spider", None), "profile", None)
-        rules = profile.extraction if profile is not None else GENERIC_RULES
+        rules = spider_rules(getattr(crawler, "spider", None))
         if processes is None:
             setting = crawler.settings.get("EXTRACT_PROCESSES")
             processes = default_processes() if setting in (None, "") else int(setting)
@@ -157,26 +162,27 @@ class ExtractorPool:
         for _ in range(self.processes):  # workers start on demand: ask for all of them
             self._executor.submit(_warm_up)
 
-    def extract(self, html: str | bytes, url: str, on_done: Callable[[Future], None]) -> None:
-        """Submit one page; `on_done` gets the future, called in a pool thread."""
+    def submit(
+        self,
+        task: Callable[[str | bytes, str, ExtractionRules], Any],
+        html: str | bytes,
+        url: str,
+        on_done: Callable[[Future], None],
+    ) -> None:
+        """Run `task` (`extract_article` or `read_page`) on a page in a worker; `on_done`
+        gets the future of (result, log records, worker pid), called in a pool thread."""
         assert self._executor is not None
-        self._executor.submit(_in_worker, extract_article, html, url).add_done_callback(on_done)
+        self._executor.submit(_in_worker, task, html, url).add_done_callback(on_done)
 
-    def extract_deferred(self, html: str | bytes, url: str, reactor: Any) -> Deferred:
-        """A Deferred firing with the page's Article (or None) once a worker has it."""
-        return self._deferred(extract_article, html, url, reactor)
-
-    def read_deferred(self, html: str | bytes, url: str, reactor: Any) -> Deferred:
-        """A Deferred firing with the page's `PageReading` once a worker has read it."""
-        return self._deferred(read_page, html, url, reactor)
-
-    def _deferred(
+    def deferred(
         self,
         task: Callable[[str | bytes, str, ExtractionRules], Any],
         html: str | bytes,
         url: str,
         reactor: Any,
     ) -> Deferred:
+        """A Deferred firing, in the reactor's thread, with what `task` gives for the page;
+        the task runs here when there are no workers (left)."""
         done: Deferred = Deferred()
         if self._executor is None:
             done.callback(task(html, url, self.rules))
@@ -186,7 +192,7 @@ class ExtractorPool:
             reactor.callFromThread(self._deliver, future, done, lambda: task(html, url, self.rules))
 
         try:
-            self._executor.submit(_in_worker, task, html, url).add_done_callback(on_done)
+            self.submit(task, html, url, on_done)
         except (BrokenProcessPool, RuntimeError) as exc:
             self._broken(exc)
             done.callback(task(html, url, self.rules))
@@ -275,19 +281,16 @@ class ExtractionWorkers:
         self.pool.close()
 
 
-async def read_page_async(pool: ExtractorPool, html: str | bytes, url: str) -> PageReading:
-    """`read_page` in the pool's workers, awaited without blocking the reactor."""
+async def in_workers(
+    pool: ExtractorPool,
+    task: Callable[[str | bytes, str, ExtractionRules], Any],
+    html: str | bytes,
+    url: str,
+) -> Any:
+    """`task` (`extract_article` or `read_page`) on a page, in the pool's workers, awaited
+    without blocking the reactor."""
     if pool.in_process:
-        return read_page(html, url, pool.rules)
+        return task(html, url, pool.rules)
     from twisted.internet import reactor
 
-    return await maybe_deferred_to_future(pool.read_deferred(html, url, reactor))
-
-
-async def extract_article_async(pool: ExtractorPool, html: str | bytes, url: str) -> Article | None:
-    """`extract_article` in the pool's workers, awaited without blocking the reactor."""
-    if pool.in_process:
-        return extract_article(html, url, pool.rules)
-    from twisted.internet import reactor
-
-    return await maybe_deferred_to_future(pool.extract_deferred(html, url, reactor))
+    return await maybe_deferred_to_future(pool.deferred(task, html, url, reactor))

@@ -21,11 +21,11 @@ from twisted.python.failure import Failure
 from archive.models import Article
 from archive.sites import site_address
 from pipelines.archive_session import ArchiveSession
-from pipelines.extract_pool import ExtractionWorkers, ExtractorPool, read_page_async
+from pipelines.extract_pool import ExtractionWorkers, ExtractorPool, in_workers
 from pipelines.warc import FETCH_META_KEY, REVISIT_META_KEY
 from spiders.incremental import CrawlHistory, is_section_front
 from spiders.items import GONE, NOT_MODIFIED, ArticleItem, ArticleStatusItem
-from spiders.pages import parse_feed, parse_sitemap
+from spiders.pages import parse_feed, parse_sitemap, read_page
 from spiders.profile import WORDPRESS, SiteProfile
 from spiders.urls import UrlPolicy, base_url_from, site_host
 
@@ -300,7 +300,7 @@ class NewsSpider(Spider):
             return
         if self._workers is None:
             self._workers = ExtractionWorkers.pool_of(self.crawler)
-        reading = await read_page_async(self._workers, response.text, response.url)
+        reading = await in_workers(self._workers, read_page, response.text, response.url)
         page = reading.page
         if page.is_article:
             yield self._article_item(response, page.canonical_url, reading.article, extracted=True)

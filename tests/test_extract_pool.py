@@ -119,7 +119,9 @@ def test_workers_extract_what_this_process_would(
 ) -> None:
     urls = list(pages) * 3  # nine pages in flight at once
     reactor = QueuedReactor()
-    results = reactor.wait([pool.extract_deferred(pages[url], url, reactor) for url in urls])
+    results = reactor.wait(
+        [pool.deferred(extract_article, pages[url], url, reactor) for url in urls]
+    )
     assert results == [expected[url] for url in urls]
     assert pool.worker_pids, "no page came back from a worker"
     assert os.getpid() not in pool.worker_pids
@@ -127,12 +129,12 @@ def test_workers_extract_what_this_process_would(
     assert not pool.in_process
 
 
-def test_extract_hands_the_future_with_the_worker_pid(
+def test_submit_hands_the_future_with_the_worker_pid(
     pool: ExtractorPool, pages: dict[str, bytes], expected: dict[str, Article]
 ) -> None:
     url, html = next(iter(pages.items()))
     done: queue.Queue = queue.Queue()
-    pool.extract(html, url, done.put)
+    pool.submit(extract_article, html, url, done.put)
     article, records, pid = done.get(timeout=HANG_GUARD).result()
     assert article == expected[url]
     assert records == []
@@ -145,7 +147,9 @@ def test_worker_log_records_reach_this_process(
     caplog.set_level(logging.INFO, logger="pipelines.extraction")
     reactor = QueuedReactor()
     url = BASE + "/empty/"
-    (article,) = reactor.wait([pool.extract_deferred("<html><body></body></html>", url, reactor)])
+    (article,) = reactor.wait(
+        [pool.deferred(extract_article, "<html><body></body></html>", url, reactor)]
+    )
     assert article is None
     (record,) = [r for r in caplog.records if r.name == "pipelines.extraction"]
     assert record.levelno == logging.INFO
@@ -162,16 +166,16 @@ def test_killed_worker_loses_no_page(
     caplog.set_level(logging.ERROR, logger="pipelines.extract_pool")
     urls = list(pages)
     reactor = QueuedReactor()
-    reactor.wait([pool.extract_deferred(pages[url], url, reactor) for url in urls])
+    reactor.wait([pool.deferred(extract_article, pages[url], url, reactor) for url in urls])
     os.kill(next(iter(pool.worker_pids)), signal.SIGKILL)
     # The pool notices the death in its own thread: pages handed over meanwhile may still
     # be extracted by a worker; every one must come back right either way.
     deadline = time.monotonic() + HANG_GUARD
     while not pool.in_process:
         assert time.monotonic() < deadline, "the pool never noticed its killed worker"
-        batch = [pool.extract_deferred(pages[url], url, reactor) for url in urls]
+        batch = [pool.deferred(extract_article, pages[url], url, reactor) for url in urls]
         assert reactor.wait(batch) == [expected[url] for url in urls]
-    in_process = [pool.extract_deferred(pages[url], url, reactor) for url in urls]
+    in_process = [pool.deferred(extract_article, pages[url], url, reactor) for url in urls]
     assert all(d.called for d in in_process)
     assert reactor.wait(in_process) == [expected[url] for url in urls]
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
@@ -185,7 +189,9 @@ def test_close_ends_the_workers(pages: dict[str, bytes]) -> None:
     pool = ExtractorPool(TAGDIV_NEWSPAPER_RULES, 2)
     pool.start()
     reactor = QueuedReactor()
-    reactor.wait([pool.extract_deferred(html, url, reactor) for url, html in pages.items()])
+    reactor.wait(
+        [pool.deferred(extract_article, html, url, reactor) for url, html in pages.items()]
+    )
     pids = set(pool.worker_pids)
     assert pids and all(running(pid) for pid in pids)
     pool.close()
@@ -201,7 +207,7 @@ def test_close_lets_the_workers_finish_their_pages(
     pool.start()
     urls = list(pages) * 2
     reactor = QueuedReactor()
-    pending = [pool.extract_deferred(pages[url], url, reactor) for url in urls]
+    pending = [pool.deferred(extract_article, pages[url], url, reactor) for url in urls]
     pool.close()
     assert reactor.wait(pending) == [expected[url] for url in urls]
     assert pool.worker_pids, "the pages were not extracted by the workers"
@@ -211,6 +217,7 @@ def test_close_lets_the_workers_finish_their_pages(
 OWNER = """
 import json, queue, time
 from pipelines.extract_pool import ExtractorPool
+from pipelines.extraction import extract_article
 from spiders.nationworldnews import TAGDIV_NEWSPAPER_RULES
 
 pool = ExtractorPool(TAGDIV_NEWSPAPER_RULES, 2)
@@ -218,7 +225,7 @@ pool.start()
 done = queue.Queue()
 html = "<html><body><article><p>" + "The council met on Monday to vote. " * 20 + "</p></article>"
 for n in range(4):
-    pool.extract(html, f"http://127.0.0.1:8000/{n}/", done.put)
+    pool.submit(extract_article, html, f"http://127.0.0.1:8000/{n}/", done.put)
 print(json.dumps(sorted({done.get(timeout=60).result()[2] for _ in range(4)})), flush=True)
 time.sleep(120)
 """
@@ -276,7 +283,7 @@ def test_crawl_workers_start_with_the_spider_and_stop_after_it(
         assert crawler.stats.get_value("extract/processes") == 2
         reactor = QueuedReactor()
         urls = list(pages)
-        batch = [pool.extract_deferred(pages[url], url, reactor) for url in urls]
+        batch = [pool.deferred(extract_article, pages[url], url, reactor) for url in urls]
         assert reactor.wait(batch) == [expected[url] for url in urls]
         pids = set(pool.worker_pids)
     finally:
@@ -300,7 +307,7 @@ def test_workers_start_with_rules_already_used_in_this_process(
     try:
         pool.start()
         reactor = QueuedReactor()
-        (article,) = reactor.wait([pool.extract_deferred(html, url, reactor)])
+        (article,) = reactor.wait([pool.deferred(extract_article, html, url, reactor)])
         assert article == expected[url]
         assert pool.worker_pids
     finally:

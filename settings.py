@@ -57,27 +57,26 @@ HTTPERROR_ALLOW_ALL = False
 
 # --- Components --------------------------------------------------------------------------
 EXTENSIONS = {
-    "pipelines.archive_session.ArchiveSession": 100,
-    "pipelines.extract_pool.ExtractionWorkers": 105,
-    "spiders.crawl_delay.RobotsCrawlDelay": 110,
+    "pipelines.extensions.archive_session.ArchiveSession": 100,
+    "pipelines.extensions.extraction_workers.ExtractionWorkers": 105,
+    "pipelines.extensions.robots_crawl_delay.RobotsCrawlDelay": 110,
 }
 DOWNLOADER_MIDDLEWARES = {
     # First of all: requests for another host, port or scheme go no further (robots.txt
     # of other servers included).
-    "spiders.offsite.SiteOnlyMiddleware": 50,
+    "pipelines.middlewares.site_only.SiteOnlyMiddleware": 50,
     # Just before RetryMiddleware (550) in the response chain.
-    "spiders.retry_after.RetryAfterMiddleware": 555,
+    "pipelines.middlewares.retry_after.RetryAfterMiddleware": 555,
     # Just before RedirectMiddleware (600): logs redirect loops and over-long chains.
-    "spiders.redirect_loops.RedirectLoopLog": 610,
+    "pipelines.middlewares.redirect_loops.RedirectLoopLog": 610,
     # Closest to the network: sees the request as sent and the response as received,
     # before decompression and redirect handling change them.
-    "pipelines.warc.WarcCaptureMiddleware": 950,
+    "pipelines.middlewares.warc_capture.WarcCaptureMiddleware": 950,
     # Sees download errors first, to count pages cancelled for DOWNLOAD_MAXSIZE.
-    "spiders.too_large.TooLargeCounter": 960,
+    "pipelines.middlewares.too_large.TooLargeCounter": 960,
 }
 ITEM_PIPELINES = {
-    "pipelines.extract.ExtractPipeline": 300,
-    "pipelines.store.StorePipeline": 800,
+    "pipelines.save_articles.SaveArticlesPipeline": 800,
 }
 
 # --- Scrapy housekeeping -----------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from setuptools import find_packages, setup
 
-PACKAGES = ["spiders", "pipelines", "archive"]
+PACKAGES = ["spiders", "pipelines", "parsing", "archive"]
 
 setup(
     packages=find_packages(include=[*PACKAGES, *(f"{name}.*" for name in PACKAGES)]),

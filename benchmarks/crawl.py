@@ -46,8 +46,9 @@ from warcio.archiveiterator import ArchiveIterator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipelines.extract_pool import spider_rules  # noqa: E402
-from pipelines.extraction import ExtractionRules, extract_article  # noqa: E402
+from parsing.article import extract_article  # noqa: E402
+from parsing.rules import ExtractionRules  # noqa: E402
+from pipelines.extensions.extraction_workers import spider_rules  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MB = 1024 * 1024

@@ -21,7 +21,7 @@ import click
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.metric import PageScore, Summary, bootstrap_std, score_page, summarise
-from pipelines.extraction import extract_article
+from parsing.article import extract_article
 
 Extractor = Callable[[str, str], str]
 

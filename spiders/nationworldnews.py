@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipelines.extraction import ExtractionRules
+from parsing.rules import ExtractionRules
 from spiders.news import NewsSpider
 from spiders.profile import WORDPRESS, WORDPRESS_RULES
 

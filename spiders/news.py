@@ -20,12 +20,15 @@ from twisted.python.failure import Failure
 
 from archive.models import Article
 from archive.sites import site_address
-from pipelines.archive_session import ArchiveSession
-from pipelines.extract_pool import ExtractionWorkers, ExtractorPool, in_workers
-from pipelines.warc import FETCH_META_KEY, REVISIT_META_KEY
+from parsing.feed import parse_feed
+from parsing.metadata import iso_date
+from parsing.page import read_page
+from parsing.sitemap import parse_sitemap
+from pipelines.extensions.archive_session import ArchiveSession
+from pipelines.extensions.extraction_workers import ExtractionWorkers, ExtractorPool, in_workers
+from pipelines.items import GONE, NOT_MODIFIED, ArticleItem, ArticleStatusItem
+from pipelines.middlewares.warc_capture import FETCH_META_KEY, REVISIT_META_KEY
 from spiders.incremental import CrawlHistory, is_section_front
-from spiders.items import GONE, NOT_MODIFIED, ArticleItem, ArticleStatusItem
-from spiders.pages import parse_feed, parse_sitemap, read_page
 from spiders.profile import WORDPRESS, SiteProfile
 from spiders.urls import UrlPolicy, base_url_from, site_host
 
@@ -182,7 +185,7 @@ class NewsSpider(Spider):
         body = response.body
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-        sitemap = parse_sitemap(body)
+        sitemap = parse_sitemap(body, response.url)
         if sitemap is None:
             logger.warning("Not a sitemap: %s", response.url)
             return
@@ -302,8 +305,10 @@ class NewsSpider(Spider):
             self._workers = ExtractionWorkers.pool_of(self.crawler)
         reading = await in_workers(self._workers, read_page, response.text, response.url)
         page = reading.page
-        if page.is_article:
-            yield self._article_item(response, page.canonical_url, reading.article, extracted=True)
+        if page.is_article and (
+            item := self._article_item(response, page.canonical_url, reading.article)
+        ):
+            yield item
         for link in page.links:
             if (url := self.policy.follow(link)) and (request := self._page_request(url)):
                 yield request
@@ -329,27 +334,27 @@ class NewsSpider(Spider):
         return self.memo["listed"].get(url, (None, None))
 
     def _article_item(
-        self,
-        response: Response,
-        canonical: str | None,
-        article: Article | None = None,
-        *,
-        extracted: bool = False,
-    ) -> ArticleItem:
-        """The item of an article page, with its article when `extracted` already."""
+        self, response: Response, canonical: str | None, article: Article | None
+    ) -> ArticleItem | None:
+        """The item of an article page read as `article`; None when the page had no text."""
+        if article is None:
+            self.crawler.stats.inc_value("archive/extract_empty")
+            logger.warning("No article text in %s (page kept in WARC)", response.url)
+            return None
         url = canonical if canonical and self.policy.on_site(canonical) else response.url
         fetch_id, fetched_at = response.meta.get(FETCH_META_KEY, (None, None))
         url = self.policy.canonical(url)
         lastmod, news_published = self._listed(url)
         if lastmod is None and news_published is None:
             lastmod, news_published = self._listed(self.policy.canonical(response.url))
+        article = replace(article, url=url)
+        if article.published is None and news_published:
+            # the page gives no date; the site's Google News sitemap did
+            article.published = iso_date(news_published)
         return ArticleItem(
             url=url,
-            html=response.text,
+            article=article,
             fetch_id=fetch_id,
             fetched_at=fetched_at,
-            news_published=news_published,
             sitemap_lastmod=lastmod,
-            article=replace(article, url=url) if article is not None else None,
-            extracted=extracted,
         )

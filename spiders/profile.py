@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.extraction import ExtractionRules
+from parsing.rules import ExtractionRules
 
 # Query parameters that never change what a page is (shell-style patterns).
 TRACKING_PARAMS = (

@@ -25,8 +25,8 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from archive.models import Article
-from pipelines.extract_pool import ExtractionWorkers, ExtractorPool
-from pipelines.extraction import extract_article
+from parsing.article import extract_article
+from pipelines.extensions.extraction_workers import ExtractionWorkers, ExtractorPool
 from spiders.nationworldnews import TAGDIV_NEWSPAPER_RULES, NationWorldNewsSpider
 from tests.site.content import build_site
 from tests.site.crawl import ROOT
@@ -144,14 +144,14 @@ def test_submit_hands_the_future_with_the_worker_pid(
 def test_worker_log_records_reach_this_process(
     pool: ExtractorPool, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="pipelines.extraction")
+    caplog.set_level(logging.INFO, logger="parsing.article")
     reactor = QueuedReactor()
     url = BASE + "/empty/"
     (article,) = reactor.wait(
         [pool.deferred(extract_article, "<html><body></body></html>", url, reactor)]
     )
     assert article is None
-    (record,) = [r for r in caplog.records if r.name == "pipelines.extraction"]
+    (record,) = [r for r in caplog.records if r.name == "parsing.article"]
     assert record.levelno == logging.INFO
     assert record.getMessage() == f"no article text found in {url}"
     assert record.process in pool.worker_pids, "logged by this process, not sent by a worker"
@@ -163,7 +163,7 @@ def test_killed_worker_loses_no_page(
     expected: dict[str, Article],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.ERROR, logger="pipelines.extract_pool")
+    caplog.set_level(logging.ERROR, logger="pipelines.extensions.extraction_workers")
     urls = list(pages)
     reactor = QueuedReactor()
     reactor.wait([pool.deferred(extract_article, pages[url], url, reactor) for url in urls])
@@ -202,7 +202,7 @@ def test_close_ends_the_workers(pages: dict[str, bytes]) -> None:
 def test_close_lets_the_workers_finish_their_pages(
     pages: dict[str, bytes], expected: dict[str, Article], caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.ERROR, logger="pipelines.extract_pool")
+    caplog.set_level(logging.ERROR, logger="pipelines.extensions.extraction_workers")
     pool = ExtractorPool(TAGDIV_NEWSPAPER_RULES, 2)
     pool.start()
     urls = list(pages) * 2
@@ -216,8 +216,8 @@ def test_close_lets_the_workers_finish_their_pages(
 
 OWNER = """
 import json, queue, time
-from pipelines.extract_pool import ExtractorPool
-from pipelines.extraction import extract_article
+from pipelines.extensions.extraction_workers import ExtractorPool
+from parsing.article import extract_article
 from spiders.nationworldnews import TAGDIV_NEWSPAPER_RULES
 
 pool = ExtractorPool(TAGDIV_NEWSPAPER_RULES, 2)

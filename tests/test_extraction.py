@@ -12,14 +12,9 @@ import lxml.html
 import pytest
 
 from archive.models import Article
-from pipelines.extraction import (
-    GENERIC_RULES,
-    ExtractionRules,
-    clean_text,
-    extract_article,
-    looks_binary,
-    parse_html,
-)
+from parsing.article import clean_text, extract_article
+from parsing.document import looks_binary, parse_html
+from parsing.rules import GENERIC_RULES, ExtractionRules
 from spiders.nationworldnews import TAGDIV_NEWSPAPER_RULES
 from spiders.profile import WORDPRESS_RULES
 from tests.chrome import COMMENT_FORM, SITE_CHROME

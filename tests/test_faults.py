@@ -17,7 +17,7 @@ from scrapy.http import Request, Response
 from scrapy.settings import default_settings
 from warcio.archiveiterator import ArchiveIterator
 
-from spiders.retry_after import RetryAfterMiddleware, retry_after_seconds
+from pipelines.middlewares.retry_after import RetryAfterMiddleware, retry_after_seconds
 from tests.site.crawl import run_crawl
 from tests.site.faults import ARCHIVABLE, MOVED_PATH, RETRY_AFTER, FaultSet
 from tests.site.server import ReplicaServer, RequestRecord

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from lxml.html import HtmlElement
 
-from pipelines.extraction import parse_html
-from pipelines.metadata import article_node, iso_date, jsonld_nodes, read_metadata
+from parsing.document import parse_html
+from parsing.metadata import article_node, iso_date, jsonld_nodes, read_metadata
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
 ARTICLES = json.loads((FIXTURES / "articles.json").read_text(encoding="utf-8"))

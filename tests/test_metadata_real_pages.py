@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from pipelines.extraction import parse_html
-from pipelines.metadata import read_metadata
+from parsing.document import parse_html
+from parsing.metadata import read_metadata
 
 PAGES = Path(__file__).parent / "fixtures" / "extraction_benchmark"
 TRUTH = json.loads((PAGES / "ground-truth.json").read_text(encoding="utf-8"))

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from spiders.pages import HtmlPage, parse_feed, parse_html_page, parse_sitemap
+from parsing.feed import parse_feed
+from parsing.page import HtmlPage, parse_html_page
+from parsing.sitemap import parse_sitemap
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
 SITE = "https://nationworldnews.com"

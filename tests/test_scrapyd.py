@@ -202,6 +202,7 @@ def test_egg_holds_the_project_and_nothing_else(egg: Path) -> None:
         "settings.py",
         "spiders",
         "pipelines",
+        "parsing",
         "archive",
     }
     assert "spiders/commands/crawl.py" in names
@@ -225,10 +226,9 @@ def test_job_log_is_clean_and_names_the_project_components(crawl: Crawl) -> None
     assert "Traceback" not in log
     assert " ERROR: " not in log
     for component in (
-        "pipelines.archive_session.ArchiveSession",
-        "pipelines.warc.WarcCaptureMiddleware",
-        "pipelines.extract.ExtractPipeline",
-        "pipelines.store.StorePipeline",
+        "pipelines.extensions.archive_session.ArchiveSession",
+        "pipelines.middlewares.warc_capture.WarcCaptureMiddleware",
+        "pipelines.save_articles.SaveArticlesPipeline",
     ):
         assert component in log
 

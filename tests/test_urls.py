@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from spiders.pages import parse_html_page
+from parsing.page import parse_html_page
 from spiders.profile import WORDPRESS
 from spiders.urls import UrlPolicy, base_url_from, site_host
 

@@ -20,7 +20,7 @@ from scrapy.spiderloader import get_spider_loader
 from archive.db import ArchiveError, open_archive
 from archive.lock import ArchiveBusy, ArchiveLock
 from archive.store import utc_now
-from pipelines.archive_session import ArchiveSession
+from pipelines.extensions.archive_session import ArchiveSession
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2

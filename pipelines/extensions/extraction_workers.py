@@ -1,8 +1,8 @@
-"""Extraction in worker processes, so that every core parses and the reactor never waits.
+"""Pages read in worker processes, so that every core parses and the reactor never waits.
 
 Parsing and extracting a page is pure CPU work under the GIL: done in the crawl's own
 process it stalls downloads, WARC writing and storage, and uses one core at most. The
-workers are forked from a `forkserver` that has already imported the extractor, so none
+workers are forked from a `forkserver` that has already imported `parsing`, so none
 of them inherits the reactor's threads, sockets or the archive's lock.
 """
 
@@ -25,7 +25,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
-from pipelines.extraction import GENERIC_RULES, ExtractionRules
+from parsing.rules import GENERIC_RULES, ExtractionRules
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ class ExtractorPool:
             return
         context = multiprocessing.get_context("forkserver")
         # imported once in the fork server, so that each worker starts in milliseconds
-        context.set_forkserver_preload(["pipelines.extraction"])
+        context.set_forkserver_preload(["parsing"])
         # this process keeps the writing end and never writes: see _watch_crawl
         self._crawl_alive = context.Pipe(duplex=False)
         self._executor = ProcessPoolExecutor(
@@ -239,7 +239,7 @@ class ExtractorPool:
 
 
 class ExtractionWorkers:
-    """Scrapy extension owning the crawl's `ExtractorPool`, shared by spider and pipeline.
+    """Scrapy extension owning the crawl's `ExtractorPool`, which the spider reads pages in.
 
     Its rules are the spider's profile's; EXTRACT_PROCESSES says how many workers (None:
     one per core, 0: none, pages are read in the crawl's process).

@@ -1,4 +1,4 @@
-"""Item pipeline saving extracted articles as versions in the SQLite archive."""
+"""Item pipeline saving articles, and what became of archived ones, in the SQLite archive."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from archive.store import EMPTY, ArchiveStore
-from pipelines.archive_session import ArchiveSession
-from spiders.items import GONE, ArticleItem, ArticleStatusItem
+from pipelines.extensions.archive_session import ArchiveSession
+from pipelines.items import GONE, ArticleItem, ArticleStatusItem
 
 logger = logging.getLogger(__name__)
 
 
-class StorePipeline:
+class SaveArticlesPipeline:
     """Saves each article; a new `versions` row only when its clean text changed."""
 
     def __init__(self, store: ArchiveStore, stats: StatsCollector):
@@ -24,7 +24,7 @@ class StorePipeline:
         self.stats = stats
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+    def from_crawler(cls, crawler: Crawler) -> SaveArticlesPipeline:
         """Share the crawl's archive session."""
         return cls(ArchiveSession.of(crawler, "storing articles").store, crawler.stats)
 
@@ -34,9 +34,9 @@ class StorePipeline:
         """Store the item's article (or its new status) and count what happened to it."""
         if isinstance(item, ArticleStatusItem):
             return self._store_status(item)
-        if item.article is None or item.fetch_id is None or item.fetched_at is None:
+        if item.fetch_id is None or item.fetched_at is None:
             self.stats.inc_value("archive/store_skipped")
-            raise DropItem(f"{item.url} has no article or no archived fetch")
+            raise DropItem(f"{item.url} has no archived fetch")
         try:
             outcome = self.store.save_article(
                 item.article, item.fetch_id, item.fetched_at, sitemap_lastmod=item.sitemap_lastmod

@@ -26,7 +26,7 @@ from archive.warc_writer import (
     WarcWriter,
     payload_digest,
 )
-from pipelines.archive_session import ArchiveSession
+from pipelines.extensions.archive_session import ArchiveSession
 
 logger = logging.getLogger(__name__)
 

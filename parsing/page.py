@@ -1,24 +1,21 @@
-"""Page parsing for discovery: functions of (body, url), with no Scrapy request logic."""
+"""What an HTML page is to a crawl: an article or not, its canonical URL, its links.
+
+`read_page` reads all of that, and the article of an article page, from one parse.
+"""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-import lxml.etree
 from lxml.html import HtmlElement
 from w3lib.html import strip_html5_whitespace
 
 from archive.models import Article
-from pipelines.extraction import ExtractionRules, article_from_tree, parse_html
-from pipelines.metadata import article_node, jsonld_nodes
-
-logger = logging.getLogger(__name__)
-
-_XML_PARSER = lxml.etree.XMLParser(
-    recover=True, remove_comments=True, resolve_entities=False, no_network=True, huge_tree=True
-)
+from parsing.article import article_from_tree
+from parsing.document import parse_html
+from parsing.metadata import article_node, jsonld_nodes
+from parsing.rules import ExtractionRules
 
 
 @dataclass
@@ -36,23 +33,6 @@ class PageReading:
 
     page: HtmlPage
     article: Article | None
-
-
-@dataclass
-class SitemapEntry:
-    """One `<url>` or `<sitemap>` of a sitemap, with the dates that say when it changed."""
-
-    loc: str
-    lastmod: str | None = None
-    news_published: str | None = None
-
-
-@dataclass
-class Sitemap:
-    """A parsed sitemap: an index of other sitemaps, or a set of page URLs."""
-
-    is_index: bool
-    entries: list[SitemapEntry]
 
 
 def _meta_content(tree: HtmlElement, key: str) -> str | None:
@@ -116,55 +96,3 @@ def html_page(tree: HtmlElement, url: str) -> HtmlPage:
         canonical_url=urljoin(url, canonical[0].strip()) if canonical else None,
         links=page_links(tree, url),
     )
-
-
-def _child_text(element: lxml.etree._Element, path: str) -> str | None:
-    found = element.find(path)
-    text = found.text if found is not None else None
-    return text.strip() if text and text.strip() else None
-
-
-def parse_sitemap(body: bytes) -> Sitemap | None:
-    """Parse a sitemap or sitemap index (Google News and image extensions included)."""
-    try:
-        root = lxml.etree.fromstring(body, parser=_XML_PARSER)
-    except lxml.etree.XMLSyntaxError as exc:
-        logger.debug("unreadable sitemap: %s", exc)
-        return None
-    if root is None:
-        return None
-    kind = lxml.etree.QName(root).localname
-    if kind not in ("sitemapindex", "urlset"):
-        return None
-    child = "sitemap" if kind == "sitemapindex" else "url"
-    entries = []
-    for element in root.iterfind(f"{{*}}{child}"):
-        loc = _child_text(element, "{*}loc")
-        if loc:
-            entries.append(
-                SitemapEntry(
-                    loc=loc,
-                    lastmod=_child_text(element, "{*}lastmod"),
-                    news_published=_child_text(element, "{*}news/{*}publication_date"),
-                )
-            )
-    return Sitemap(is_index=kind == "sitemapindex", entries=entries)
-
-
-def parse_feed(body: bytes, url: str) -> list[str]:
-    """Item links of an RSS 2.0, RSS 1.0 or Atom feed."""
-    try:
-        root = lxml.etree.fromstring(body, parser=_XML_PARSER)
-    except lxml.etree.XMLSyntaxError as exc:
-        logger.debug("unreadable feed %s: %s", url, exc)
-        return []
-    if root is None:
-        return []
-    links = [
-        text.strip()
-        for text in root.xpath("//*[local-name()='item']/*[local-name()='link']/text()")
-    ]
-    links += root.xpath(
-        "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
-    )
-    return [urljoin(url, link) for link in dict.fromkeys(links) if link]

@@ -1,4 +1,4 @@
-"""The item a spider hands to the pipelines: one fetched article page."""
+"""The items spiders hand to the pipelines: an article read from its page, or its status."""
 
 from __future__ import annotations
 
@@ -9,20 +9,16 @@ from archive.models import Article
 
 @dataclass
 class ArticleItem:
-    """An article page as fetched: its canonical URL, HTML and the fetch that brought it.
+    """An article as read from its page, and the fetch (WARC capture) that brought it.
 
-    `news_published` and `sitemap_lastmod` are the dates the site's sitemaps gave for it.
-    `extracted` is True when `article` was read already, with the page (None: no text).
+    `sitemap_lastmod` is the date the site's sitemaps gave for it, kept for re-runs.
     """
 
     url: str
-    html: str
+    article: Article
     fetch_id: int | None
     fetched_at: str | None
-    article: Article | None = None
-    news_published: str | None = None
     sitemap_lastmod: str | None = None
-    extracted: bool = False
 
 
 NOT_MODIFIED, GONE = "not_modified", "gone"

@@ -1,0 +1,69 @@
+"""What a site or theme profile adds to generic extraction: CSS selectors and regexes."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, fields
+from functools import cached_property
+
+import lxml.etree
+import lxml.html
+from cssselect import HTMLTranslator
+from lxml.html import HtmlElement
+
+_css = HTMLTranslator()
+
+
+@dataclass(frozen=True)
+class ExtractionRules:
+    """What a site or theme profile adds to trafilatura, as CSS selectors and regexes.
+
+    - `content`: selectors of the article body container, tried in order; when one
+      matches, only that element is extracted (the rest of the page is chrome).
+    - `prune`: selectors of elements removed before extraction (ads, share bars, boxes).
+    - `boilerplate`: regexes; a paragraph of the clean text that matches one is dropped.
+    """
+
+    content: tuple[str, ...] = ()
+    prune: tuple[str, ...] = ()
+    boilerplate: tuple[str, ...] = ()
+
+    def __getstate__(self) -> dict[str, tuple[str, ...]]:
+        """The fields only: the compiled XPaths cached below do not pickle (worker processes
+        get the rules pickled and compile their own)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @cached_property
+    def _content_xpaths(self) -> list[lxml.etree.XPath]:
+        return [lxml.etree.XPath(_css.css_to_xpath(s)) for s in self.content]
+
+    @cached_property
+    def prune_xpath(self) -> str | None:
+        """The prune selectors as one XPath, for trafilatura's own `prune_xpath`."""
+        return " | ".join(_css.css_to_xpath(s) for s in self.prune) or None
+
+    @cached_property
+    def _boilerplate_re(self) -> re.Pattern[str] | None:
+        if not self.boilerplate:
+            return None
+        return re.compile("|".join(f"(?:{p})" for p in self.boilerplate))
+
+    def body(self, tree: HtmlElement) -> HtmlElement:
+        """The page, or only its body container when one matches (trafilatura copies it)."""
+        container = next((found[0] for xp in self._content_xpaths if (found := xp(tree))), None)
+        if container is None:
+            return tree
+        # Wrapped in <article> so that trafilatura takes it as the main content instead
+        # of falling back to its baseline, which drops subheadings.
+        body = lxml.html.Element("html")
+        wrapper = lxml.etree.SubElement(lxml.etree.SubElement(body, "body"), "article")
+        wrapper.append(copy.deepcopy(container))
+        return body
+
+    def keep(self, paragraph: str) -> bool:
+        """False for a paragraph that is the site's boilerplate."""
+        return self._boilerplate_re is None or not self._boilerplate_re.search(paragraph)
+
+
+GENERIC_RULES = ExtractionRules()

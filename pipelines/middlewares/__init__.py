@@ -1,0 +1,1 @@
+"""Downloader middlewares: each sees every request and response of the crawl."""

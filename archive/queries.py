@@ -121,6 +121,18 @@ def export_rows(db: Database, selection: ExportFilter) -> Iterator[dict[str, Any
         raise _export_error(selection, exc) from exc
 
 
+def articles(
+    db: Database,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    query: str | None = None,
+    all_versions: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """Articles as export records (EXPORT_FIELDS), filtered as `export` filters them."""
+    return export_rows(db, ExportFilter(since, until, query, all_versions))
+
+
 def _export_error(selection: ExportFilter, exc: sqlite3.OperationalError) -> QueryError:
     """The one-line error for a failed export; a bad --query is named as search names it."""
     if selection.query:  # the only part of an export a user can write wrong
@@ -169,13 +181,23 @@ def search(db: Database, query: str, limit: int = 20) -> list[SearchHit]:
     return [SearchHit(*row) for row in rows]
 
 
-def archive_stats(db: Database, archive_dir: str | Path) -> dict[str, Any]:
+def archive_dir_of(db: Database) -> Path:
+    """The archive directory an open archive database lives in."""
+    main = next(row[2] for row in db.execute("pragma database_list") if row[1] == "main")
+    if not main:
+        raise ArchiveError("this database has no file, so no archive directory")
+    return Path(main).parent
+
+
+def archive_stats(db: Database, archive_dir: str | Path | None = None) -> dict[str, Any]:
     """Counts that describe an archive: articles, versions, fetches, runs, WARC files,
     and the boilerplate learned per site."""
 
     def scalar(sql: str) -> Any:
         return db.execute(sql).fetchone()[0]
 
+    if archive_dir is None:
+        archive_dir = archive_dir_of(db)
     warcs = sorted(warc_dir(archive_dir).glob("*.warc.gz"))
     last_run = db.execute(
         "select id, spider, started_at, finished_at, status, fetch_count, articles_new,"

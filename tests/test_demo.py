@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.site.crawl import ROOT
+from tests.test_python_api import readme_example
 
 
 def demo(archive: Path, *options: str) -> str:
@@ -45,3 +47,21 @@ def test_demo_of_the_second_state_shows_what_changed(tmp_path: Path) -> None:
     assert "(40 articles, state 2)" in second
     assert "Articles archived:              12 (6 new, 6 changed)" in second
     assert "Gone since the last crawl:      4" in second
+
+
+def test_the_readme_python_example_reads_a_crawled_archive(tmp_path: Path) -> None:
+    demo(tmp_path / "data", "--articles", "12")
+    result = subprocess.run(
+        [sys.executable, "-c", readme_example()],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "12 articles"
+    assert "[child] [trafficking]" in result.stdout
+    assert any(line.startswith("1 20") and line.endswith(" words") for line in lines)

@@ -7,7 +7,7 @@ PYWB_VENV := .venv-pywb
 PYWB_STAMP := $(PYWB_VENV)/.installed-requirements
 ARCHIVE ?= data
 
-.PHONY: install demo test lint format clean
+.PHONY: install demo test test-fast lint format clean
 
 # A fresh venv, pip upgraded inside it (old system pips fail on some resolutions),
 # then the pinned dependency tree. Re-runs only when requirements.txt changes.
@@ -37,6 +37,11 @@ test: $(STAMP) $(PYWB_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The fast loop while working: every test that starts no other program (no server, crawl,
+# subprocess or worker pool; tests/conftest.py holds the line). `make test` runs them all.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not e2e"
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -16,6 +16,8 @@ from archive.store import ArchiveStore
 from tests.processes import as_unprivileged
 from tests.site.crawl import ROOT
 
+pytestmark = pytest.mark.e2e  # every test here starts a server, a crawl or a command
+
 URL = "https://example.com/peru/"
 
 

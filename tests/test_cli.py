@@ -144,6 +144,7 @@ def test_stats_lists_learned_boilerplate(tmp_path: Path) -> None:
         (("export", "{archive}", "--format", "xml"), "Invalid value"),
     ],
 )
+@pytest.mark.e2e
 def test_bad_input_is_one_line_and_exit_2(
     archive_dir: Path, tmp_path: Path, args: tuple[str, ...], message: str
 ) -> None:
@@ -165,6 +166,7 @@ def test_every_command_has_help_with_an_example_and_a_readme_mention() -> None:
         assert f"python -m archive {name}" in readme, name
 
 
+@pytest.mark.e2e
 def test_output_piped_into_head_is_not_an_error(tmp_path: Path) -> None:
     directory = tmp_path / "big"
     store = ArchiveStore(open_archive(directory))

@@ -138,6 +138,7 @@ def test_diff_from_to_picks_the_versions(archive_dir: Path) -> None:
     ]
 
 
+@pytest.mark.e2e
 def test_diff_is_coloured_only_at_a_terminal(archive_dir: Path) -> None:
     # A pipe is what a script or `less` sees: plain text, whatever the colour settings.
     result = subprocess.run(
@@ -246,6 +247,7 @@ def test_archive_without_gone_columns_still_shows(archive_dir: Path) -> None:
         (("{archive}", CUP, "--diff"), f"{CUP} has only one version: nothing to compare"),
     ],
 )
+@pytest.mark.e2e
 def test_bad_input_is_one_line_and_exit_2(
     archive_dir: Path, tmp_path: Path, args: tuple[str, ...], message: str
 ) -> None:
@@ -271,6 +273,7 @@ def test_bad_input_is_one_line_and_exit_2(
         (("stats", "{archive}"), "Archive:"),
     ],
 )
+@pytest.mark.e2e
 def test_queries_work_on_a_read_only_archive(command: tuple[str, ...], expected: str) -> None:
     # Not under pytest's tmp folder: its mode 700 would keep the other user out entirely.
     with tempfile.TemporaryDirectory() as scratch:

@@ -10,11 +10,14 @@ import time
 import zlib
 from pathlib import Path
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.recovery import PARTIAL_DIR
 from tests.site.crawl import archive_rows, crawl_command, run_crawl, start_crawl
 from tests.site.server import ReplicaServer
+
+pytestmark = pytest.mark.e2e  # every test here starts a server, a crawl or a command
 
 PACED = {"DOWNLOAD_DELAY": "0.03", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}
 KILL_AFTER = (1, 12, 25)  # stored articles at each kill

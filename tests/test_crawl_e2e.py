@@ -23,6 +23,8 @@ from tests.site.content import SITE_PROMOS, Site
 from tests.site.crawl import ROOT, run_crawl
 from tests.site.server import ReplicaServer
 
+pytestmark = pytest.mark.e2e  # every test here starts a server, a crawl or a command
+
 
 @dataclass
 class Crawl:

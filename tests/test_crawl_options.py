@@ -16,6 +16,8 @@ from tests.site.content import SITE_PROMOS
 from tests.site.crawl import ROOT, run_crawl
 from tests.site.server import ReplicaServer
 
+pytestmark = pytest.mark.e2e  # every test here starts a server, a crawl or a command
+
 
 def stored(archive: Path) -> dict[str, str]:
     with sqlite3.connect(archive / "archive.db") as db:

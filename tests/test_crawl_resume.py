@@ -7,8 +7,12 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.site.crawl import archive_rows, crawl_command, run_crawl, start_crawl
 from tests.site.server import ReplicaServer
+
+pytestmark = pytest.mark.e2e  # every test here starts a server, a crawl or a command
 
 # Slow enough to be caught part-way, fast enough for CI.
 PACED = {"DOWNLOAD_DELAY": "0.04", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}

@@ -7,8 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.site.crawl import ROOT
 from tests.test_python_api import readme_example
+
+pytestmark = pytest.mark.e2e  # every test here starts a server, a crawl or a command
 
 
 def demo(archive: Path, *options: str) -> str:

@@ -114,6 +114,7 @@ def wait_until_ended(pids: set[int], timeout: float = HANG_GUARD) -> set[int]:
     return left
 
 
+@pytest.mark.e2e
 def test_workers_extract_what_this_process_would(
     pool: ExtractorPool, pages: dict[str, bytes], expected: dict[str, Article]
 ) -> None:
@@ -129,6 +130,7 @@ def test_workers_extract_what_this_process_would(
     assert not pool.in_process
 
 
+@pytest.mark.e2e
 def test_submit_hands_the_future_with_the_worker_pid(
     pool: ExtractorPool, pages: dict[str, bytes], expected: dict[str, Article]
 ) -> None:
@@ -141,6 +143,7 @@ def test_submit_hands_the_future_with_the_worker_pid(
     assert pid != os.getpid()
 
 
+@pytest.mark.e2e
 def test_worker_log_records_reach_this_process(
     pool: ExtractorPool, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -157,6 +160,7 @@ def test_worker_log_records_reach_this_process(
     assert record.process in pool.worker_pids, "logged by this process, not sent by a worker"
 
 
+@pytest.mark.e2e
 def test_killed_worker_loses_no_page(
     pool: ExtractorPool,
     pages: dict[str, bytes],
@@ -185,6 +189,7 @@ def test_killed_worker_loses_no_page(
     assert wait_until_ended(pool.worker_pids) == set(), "a worker outlived the broken pool"
 
 
+@pytest.mark.e2e
 def test_close_ends_the_workers(pages: dict[str, bytes]) -> None:
     pool = ExtractorPool(TAGDIV_NEWSPAPER_RULES, 2)
     pool.start()
@@ -199,6 +204,7 @@ def test_close_ends_the_workers(pages: dict[str, bytes]) -> None:
     assert wait_until_ended(pids) == set()
 
 
+@pytest.mark.e2e
 def test_close_lets_the_workers_finish_their_pages(
     pages: dict[str, bytes], expected: dict[str, Article], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -231,6 +237,7 @@ time.sleep(120)
 """
 
 
+@pytest.mark.e2e
 def test_workers_exit_when_their_owner_is_killed() -> None:
     owner = subprocess.Popen(
         [sys.executable, "-c", OWNER],
@@ -270,6 +277,7 @@ def test_crawl_with_no_extract_processes_extracts_in_its_own_process() -> None:
     crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="finished")
 
 
+@pytest.mark.e2e
 def test_crawl_workers_start_with_the_spider_and_stop_after_it(
     pages: dict[str, bytes], expected: dict[str, Article]
 ) -> None:
@@ -295,6 +303,7 @@ def test_crawl_workers_start_with_the_spider_and_stop_after_it(
     assert wait_until_ended(pids) == set()
 
 
+@pytest.mark.e2e
 def test_workers_start_with_rules_already_used_in_this_process(
     pages: dict[str, bytes], expected: dict[str, Article]
 ) -> None:

@@ -116,6 +116,7 @@ def limited_crawl(tmp_path_factory) -> Crawl:
 # --- the crawl as a whole --------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_crawl_finishes_and_archives_every_article_it_can(crawl: Crawl) -> None:
     with crawl.db() as db:
         assert db.execute("select status from runs").fetchall() == [("finished",)]
@@ -126,6 +127,7 @@ def test_crawl_finishes_and_archives_every_article_it_can(crawl: Crawl) -> None:
     assert not {url for url in stored - fault_urls if "/faults/" in url}
 
 
+@pytest.mark.e2e
 def test_warc_files_pass_warcio_check(crawl: Crawl, limited_crawl: Crawl) -> None:
     files = [*(crawl.archive / "warc").glob("*.warc.gz")]
     files += (limited_crawl.archive / "warc").glob("*.warc.gz")
@@ -140,6 +142,7 @@ def test_warc_files_pass_warcio_check(crawl: Crawl, limited_crawl: Crawl) -> Non
 # --- 1. 500, 500, 200 ------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_server_errors_are_retried_and_the_article_stored_once(crawl: Crawl) -> None:
     path = "/faults/flaky/"
     assert [r.status for r in crawl.hits(path)] == [500, 500, 200]
@@ -157,6 +160,7 @@ def test_server_errors_are_retried_and_the_article_stored_once(crawl: Crawl) -> 
 # --- 2. 503 with Retry-After -------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_retry_waits_for_retry_after(crawl: Crawl) -> None:
     path = "/faults/retry-after/"
     first, second = crawl.hits(path)
@@ -195,11 +199,13 @@ def test_retry_after_delay(status: int, value: str, meta: dict, delay: float) ->
 # --- 3. a slow response ------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_slow_response_within_the_timeout_is_archived(crawl: Crawl) -> None:
     path = "/faults/slow/"
     assert crawl.articles()[crawl.base + path] == crawl.faults.articles["slow"].expected_text
 
 
+@pytest.mark.e2e
 def test_timeout_is_retried_logged_counted_and_not_stored(limited_crawl: Crawl) -> None:
     path = "/faults/slow/"
     assert len(limited_crawl.hits(path)) == 1 + RETRY_TIMES
@@ -220,6 +226,7 @@ def test_timeout_is_retried_logged_counted_and_not_stored(limited_crawl: Crawl) 
 # --- 4. connection reset mid-body --------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_connection_reset_is_retried_and_nothing_stored(crawl: Crawl) -> None:
     path = "/faults/reset/"
     assert len(crawl.hits(path)) == 1 + RETRY_TIMES
@@ -233,6 +240,7 @@ def test_connection_reset_is_retried_and_nothing_stored(crawl: Crawl) -> None:
     assert stats["archive/download_failed"] == 1
 
 
+@pytest.mark.e2e
 def test_a_body_cut_short_and_kept_is_marked_truncated_in_warc(limited_crawl: Crawl) -> None:
     path = "/faults/reset/"
     assert len(limited_crawl.hits(path)) == 1  # handed on, not retried
@@ -254,6 +262,7 @@ def test_a_body_cut_short_and_kept_is_marked_truncated_in_warc(limited_crawl: Cr
 # --- 5. charset from <meta> only -----------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_windows_1252_declared_in_meta_is_decoded(crawl: Crawl) -> None:
     path = "/faults/windows-1252/"
     [(status, payload, _)] = crawl.warc_responses(path)
@@ -269,6 +278,7 @@ def test_windows_1252_declared_in_meta_is_decoded(crawl: Crawl) -> None:
 # --- 6. gzip and chunked at once ---------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_gzip_chunked_article_is_extracted(crawl: Crawl) -> None:
     path = "/faults/gzip-chunked/"
     [(status, payload, encoding)] = crawl.warc_responses(path)
@@ -280,6 +290,7 @@ def test_gzip_chunked_article_is_extracted(crawl: Crawl) -> None:
 # --- 7. redirects --------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_redirect_chain_is_stored_under_the_final_url(crawl: Crawl) -> None:
     articles = crawl.articles()
     assert articles[crawl.base + MOVED_PATH] == crawl.faults.articles["moved"].expected_text
@@ -290,6 +301,7 @@ def test_redirect_chain_is_stored_under_the_final_url(crawl: Crawl) -> None:
     assert [s for s, _, _ in crawl.warc_responses("/faults/renamed-slug/")] == [301]
 
 
+@pytest.mark.e2e
 def test_redirect_loop_is_stopped_and_logged(crawl: Crawl) -> None:
     assert len(crawl.hits("/faults/loop-a/")) == 1
     assert len(crawl.hits("/faults/loop-b/")) == 1
@@ -301,6 +313,7 @@ def test_redirect_loop_is_stopped_and_logged(crawl: Crawl) -> None:
     assert f"Redirect loop, not followed: {loop}" in crawl.result.stderr
 
 
+@pytest.mark.e2e
 def test_endless_redirects_stop_at_redirect_max_times(crawl: Crawl) -> None:
     spiral = [r for r in crawl.requests if r.path.startswith("/faults/spiral/")]
     assert len(spiral) == 1 + REDIRECT_MAX_TIMES
@@ -314,11 +327,13 @@ def test_endless_redirects_stop_at_redirect_max_times(crawl: Crawl) -> None:
 # --- 8. larger than DOWNLOAD_MAXSIZE ------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_large_page_within_the_limit_is_archived(crawl: Crawl) -> None:
     path = "/faults/large/"
     assert crawl.articles()[crawl.base + path] == crawl.faults.articles["large"].expected_text
 
 
+@pytest.mark.e2e
 def test_page_above_download_maxsize_is_skipped_logged_and_counted(limited_crawl: Crawl) -> None:
     path = "/faults/large/"
     assert len(limited_crawl.hits(path)) == 1  # not retried
@@ -335,6 +350,7 @@ def test_page_above_download_maxsize_is_skipped_logged_and_counted(limited_crawl
 # --- 9. truncated HTML, binary bytes -------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_truncated_html_keeps_its_first_paragraphs(crawl: Crawl) -> None:
     text = crawl.articles()[crawl.base + "/faults/truncated/"].split("\n")
     first, second, third, *_ = crawl.faults.articles["truncated"].paragraphs
@@ -342,6 +358,7 @@ def test_truncated_html_keeps_its_first_paragraphs(crawl: Crawl) -> None:
     assert third not in text
 
 
+@pytest.mark.e2e
 def test_binary_served_as_html_is_archived_raw_but_not_stored(crawl: Crawl) -> None:
     path = "/faults/binary/"
     assert [status for status, _ in crawl.fetches(path)] == [200]
@@ -351,6 +368,7 @@ def test_binary_served_as_html_is_archived_raw_but_not_stored(crawl: Crawl) -> N
 # --- 10. other servers on this machine -----------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_other_servers_are_never_reached(crawl: Crawl, other_server: ReplicaServer) -> None:
     assert other_server.requests == []
     elsewhere = f"{other_server.base_url}/stolen-story/"
@@ -362,6 +380,7 @@ def test_other_servers_are_never_reached(crawl: Crawl, other_server: ReplicaServ
 # --- 11. other schemes --------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_only_the_site_is_fetched_and_no_other_scheme(crawl: Crawl) -> None:
     # Every request Scrapy's downloader made reached the replica: none went to file:,
     # data:, ftp: or another server (they would be counted without reaching it).

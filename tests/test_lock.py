@@ -39,11 +39,13 @@ def holder(tmp_path: Path):
     process.wait()
 
 
+@pytest.mark.e2e
 def test_a_held_lock_refuses_a_second_holder_and_says_who(tmp_path: Path, holder) -> None:
     with pytest.raises(ArchiveBusy, match=rf"pid {holder.pid} on .*started 2026-11-29T10:00:00Z"):
         ArchiveLock(tmp_path).acquire("now")
 
 
+@pytest.mark.e2e
 def test_the_lock_dies_with_its_holder(tmp_path: Path, holder) -> None:
     holder.send_signal(signal.SIGKILL)
     holder.wait()
@@ -70,6 +72,7 @@ def _runs(archive: Path) -> list[tuple]:
     return archive_rows(archive, "select id, status from runs")
 
 
+@pytest.mark.e2e
 def test_a_second_crawl_on_the_same_archive_stops_at_once(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     # A slow first crawl: one request every 0.3 s keeps it running for a while.
@@ -104,6 +107,7 @@ def test_a_second_crawl_on_the_same_archive_stops_at_once(tmp_path: Path) -> Non
     assert _runs(archive) == [(1, "finished")]
 
 
+@pytest.mark.e2e
 def test_a_crawl_that_fetches_nothing_exits_1(tmp_path: Path) -> None:
     # port 9 (discard) refuses connections: the site is down
     result = subprocess.run(

@@ -62,6 +62,7 @@ def test_a_whole_file_is_left_alone(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("share", [0.01, 0.5, 0.99])
+@pytest.mark.e2e
 def test_a_torn_last_record_is_cut_off_and_kept_aside(tmp_path: Path, share: float, caplog) -> None:
     path, store = write_warc(tmp_path)
     whole = path.read_bytes()

@@ -29,6 +29,8 @@ from tests.site.crawl import ROOT, run_crawl
 from tests.site.evolve import evolve_site
 from tests.site.server import ReplicaServer
 
+pytestmark = pytest.mark.e2e  # every test here starts a server, a crawl or a command
+
 TOOLS = ROOT / ".venv-pywb" / "bin"
 COLLECTION = "news"
 

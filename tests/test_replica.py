@@ -394,6 +394,7 @@ def _raw(server: ReplicaServer, path: str, headers: dict[str, str] | None = None
     return connection.getresponse()
 
 
+@pytest.mark.e2e
 def test_server_robots(server: ReplicaServer) -> None:
     with _get(server, "/robots.txt") as response:
         body = response.read().decode()
@@ -402,6 +403,7 @@ def test_server_robots(server: ReplicaServer) -> None:
     assert f"Sitemap: {server.base_url}/sitemap_index.xml" in body
 
 
+@pytest.mark.e2e
 def test_server_gzip_only_when_asked(server: ReplicaServer) -> None:
     with _get(server, "/", {"Accept-Encoding": "gzip"}) as response:
         assert response.headers["Content-Encoding"] == "gzip"
@@ -414,6 +416,7 @@ def test_server_gzip_only_when_asked(server: ReplicaServer) -> None:
         assert response.read() == zipped
 
 
+@pytest.mark.e2e
 def test_server_etag_and_last_modified(server: ReplicaServer) -> None:
     path = server.site.seed.path
     with _get(server, path) as response:
@@ -429,6 +432,7 @@ def test_server_etag_and_last_modified(server: ReplicaServer) -> None:
         assert response.status == 200
 
 
+@pytest.mark.e2e
 def test_server_chunked_feed(server: ReplicaServer) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(b"GET /feed/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
@@ -451,6 +455,7 @@ def test_server_chunked_feed(server: ReplicaServer) -> None:
     assert response.read().decode().count("<item>") == 10
 
 
+@pytest.mark.e2e
 def test_server_redirects_and_not_found(server: ReplicaServer, site: Site) -> None:
     article = site.listed()[3]
     response = _raw(server, f"/?p={article.post_id}")
@@ -468,6 +473,7 @@ def test_server_redirects_and_not_found(server: ReplicaServer, site: Site) -> No
     assert _raw(server, "/?foo=bar").status == 200
 
 
+@pytest.mark.e2e
 def test_server_keep_alive_and_request_log(server: ReplicaServer) -> None:
     server.clear_requests()
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
@@ -487,6 +493,7 @@ def test_server_keep_alive_and_request_log(server: ReplicaServer) -> None:
     assert records[0].headers["User-Agent"] == "replica-test"
 
 
+@pytest.mark.e2e
 def test_server_log_file_and_site_swap(tmp_path: Path) -> None:
     log = tmp_path / "requests.jsonl"
     with ReplicaServer(articles=5, log_path=log) as small:
@@ -498,6 +505,7 @@ def test_server_log_file_and_site_swap(tmp_path: Path) -> None:
     assert [line["path"] for line in lines] == ["/", "/sitemap_index.xml"]
 
 
+@pytest.mark.e2e
 def test_command_line_serves_until_terminated() -> None:
     with replica_process("--articles", "5") as (_, base):
         robots = _fetch(base + "/robots.txt")

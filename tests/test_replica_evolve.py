@@ -174,6 +174,7 @@ def test_touched_articles_keep_their_text(first: Site, second: Site) -> None:
     assert _meta_modified(new_reply.body.decode())[1] == fresh.modified.isoformat()
 
 
+@pytest.mark.e2e
 def test_the_validator_less_page_is_the_same_bytes_in_both_states(
     first: Site, second: Site
 ) -> None:
@@ -250,6 +251,7 @@ def _get(
     return response
 
 
+@pytest.mark.e2e
 def test_listing_pages_answer_304_to_their_etag(server: ReplicaServer, second: Site) -> None:
     paths = ["/", "/category/world/", "/category/world/page/2/", "/tag/peru/"]
     paths.append(f"/author/{server.site.authors[0].slug}/")
@@ -265,6 +267,7 @@ def test_listing_pages_answer_304_to_their_etag(server: ReplicaServer, second: S
     assert _get(server, "/about-us/").getheader("ETag") is None
 
 
+@pytest.mark.e2e
 def test_articles_keep_validators_across_states(server: ReplicaServer, second: Site) -> None:
     changed = second.changes.changed[2]
     unchanged = next(
@@ -283,6 +286,7 @@ def test_articles_keep_validators_across_states(server: ReplicaServer, second: S
     assert _get(server, gone).status == second.changes.deleted[gone]
 
 
+@pytest.mark.e2e
 def test_sigusr1_switches_to_the_next_state() -> None:
     expected = evolve_site(build_site(30)).changes
     assert expected is not None
@@ -300,6 +304,7 @@ def test_sigusr1_switches_to_the_next_state() -> None:
         assert _status(port, expected.new[0]) == 200
 
 
+@pytest.mark.e2e
 def test_command_line_starts_in_the_second_state() -> None:
     expected = evolve_site(build_site(30)).changes
     assert expected is not None

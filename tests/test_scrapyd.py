@@ -29,6 +29,8 @@ from tests.processes import free_port, stop_group
 from tests.site.crawl import LOOPBACK_SETTINGS, ROOT
 from tests.site.server import ReplicaServer, RequestRecord
 
+pytestmark = pytest.mark.e2e  # every test here starts a server, a crawl or a command
+
 BIN = Path(sys.executable).parent
 PROJECT = "news_archiver"
 JOB_TIMEOUT = 120

@@ -181,7 +181,7 @@ def search(db: Database, query: str, limit: int = 20) -> list[SearchHit]:
     return [SearchHit(*row) for row in rows]
 
 
-def archive_dir_of(db: Database) -> Path:
+def _archive_dir_of(db: Database) -> Path:
     """The archive directory an open archive database lives in."""
     main = next(row[2] for row in db.execute("pragma database_list") if row[1] == "main")
     if not main:
@@ -197,7 +197,7 @@ def archive_stats(db: Database, archive_dir: str | Path | None = None) -> dict[s
         return db.execute(sql).fetchone()[0]
 
     if archive_dir is None:
-        archive_dir = archive_dir_of(db)
+        archive_dir = _archive_dir_of(db)
     warcs = sorted(warc_dir(archive_dir).glob("*.warc.gz"))
     last_run = db.execute(
         "select id, spider, started_at, finished_at, status, fetch_count, articles_new,"

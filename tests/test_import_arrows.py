@@ -8,6 +8,8 @@ an arrow that runs back fails here before anyone has to notice it in review.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,23 @@ def test_a_reversed_arrow_is_caught(module: str, source: str) -> None:
 )
 def test_an_arrow_the_right_way_passes(module: str, source: str) -> None:
     assert violations(source, module) == []
+
+
+@pytest.mark.e2e
+def test_importing_parsing_and_archive_loads_no_crawler() -> None:
+    # at run time too: no library they use pulls Scrapy or Twisted in behind their back
+    probe = (
+        "import sys, parsing, parsing.page, archive, archive.cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'scrapy', 'twisted', 'spiders', 'pipelines'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"

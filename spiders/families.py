@@ -1,0 +1,245 @@
+"""Traps found by behaviour: families of URLs that stop bringing new articles are cut off.
+
+A family is the set of a site's URLs that share a shape: the same first path segment, the
+same query parameter names, and numbers, dates and words anywhere else (`/tag/{w}/`,
+`/category/{w}/{w}/{n}/`, `/events/{w}/{n}/`, `/{w}/?paged`). Every page the crawl fetches
+gives its family a verdict: *fruitful* when the page is a new article or links to a URL
+no one has asked for yet in a family where articles live; *fruitless* otherwise. A family
+is cut after `patience` fruitless pages in a row, and every fruitful page it gave buys it
+`patience` more, so a real archive (each page brings articles the sitemaps missed) goes
+on while a calendar's months, a tag cloud whose articles are all known, or a sort filter
+stop after a few pages. No pattern names them: the same rule meets any plugin's trap.
+
+Until the site's own lists (sitemaps, feeds) have been read, every family waits
+(`paused`): only then does the crawl know which articles a listing page adds, and a
+tag archive of articles the sitemap already listed is judged for what it is.
+
+A family is judged by what it leads to as well: a fruitful page credits the families of
+the pages that led to it (a category's front page, whose articles the sitemap listed,
+leads to its page 3, which brings an article nobody lists). A family cut in this crawl
+that such a credit reaches is reopened, with the requests it had been refused.
+
+Requests into a family wait in its backlog while the pages still waiting for a verdict
+would already spend what is left of its patience, so a burst of links to one family
+(every article links its tags) never sends more pages than the verdicts allow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+from urllib.parse import parse_qsl, urlsplit
+
+# A segment of digits and separators only: a page number, a year, a date, an id.
+_NUMBER = re.compile(r"^\d[\d\-_.,:]*$")
+
+Held = TypeVar("Held", bound=Hashable)
+
+
+def family_of(url: str) -> str:
+    """The family of a URL: its shape, with numbers, dates and words masked."""
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    # A first segment that is a word names the kind of page (tag, category, events) when
+    # others follow it; a lone segment is a slug like any other.
+    first = segments[1] if len(segments) > 1 else ""
+    named = first and not _NUMBER.match(first) and any(segments[2:])
+    keep = 1 if named else None
+    masked = [
+        s if not s or i == keep else "{n}" if _NUMBER.match(s) else "{w}"
+        for i, s in enumerate(segments)
+    ]
+    path = "/".join(masked) or "/"
+    names = sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return path + ("?" + "&".join(names) if names else "")
+
+
+@dataclass
+class Family:
+    """What the crawl has seen of one family: verdicts so far and pages still pending."""
+
+    key: str
+    fetched: int = 0
+    fruitful: int = 0
+    streak: int = 0  # fruitless verdicts since the last fruitful one
+    pending: int = 0  # pages sent into the family and not judged yet
+    cut: bool = False
+    example: str = ""  # a URL of the family, for the log
+    backlog: deque = field(default_factory=deque)
+    # requests into the family after it was cut in this crawl, kept in case it is reopened
+    retained: deque = field(default_factory=deque)
+    reopened: int = 0
+
+    def allowance(self, patience: int) -> int:
+        """Fruitless pages in a row the family may still give before it is cut."""
+        return patience * (1 + self.fruitful)
+
+    def may_send(self, patience: int) -> bool:
+        """Whether one more page may go out now: never more pending than the patience left,
+        and one at a time until the family has brought an article (its first pages may
+        teach a lesson, a meaningless parameter, that makes the next ones unnecessary)."""
+        if self.fruitful == 0 and self.pending > 0:
+            return False
+        return self.pending + self.streak < self.allowance(patience)
+
+
+class TrapFamilies(Generic[Held]):
+    """The families of one site: which may be expanded, and what waits for a verdict."""
+
+    def __init__(self, patience: int, cut: set[str] | None = None):
+        if patience < 1:
+            raise ValueError("patience must be at least 1")
+        self.patience = patience
+        self.families: dict[str, Family] = {}
+        # Families cut by an earlier crawl: not paid for again.
+        for key in cut or ():
+            self._family(key).cut = True
+        self.newly_cut: list[Family] = []
+        # True while the site's sitemaps and feeds are still being read
+        self.paused = False
+        self._dropped_early = 0  # requests into families cut by an earlier crawl
+        self.newly_reopened: list[Family] = []
+
+    def _family(self, key: str) -> Family:
+        family = self.families.get(key)
+        if family is None:
+            family = self.families[key] = Family(key)
+        return family
+
+    def is_cut(self, key: str) -> bool:
+        """True when the family has been cut off (in this crawl or an earlier one)."""
+        family = self.families.get(key)
+        return family is not None and family.cut
+
+    def offer(self, key: str, url: str, held: Held) -> Held | None:
+        """`held` (a request into the family) when it may go now; else it waits or is dropped."""
+        family = self._family(key)
+        family.example = family.example or url
+        if family.cut:
+            if family.fetched:  # cut in this crawl: kept, in case a credit reopens it
+                family.retained.append(held)
+            else:
+                self._dropped_early += 1
+            return None
+        if not self.paused and family.may_send(self.patience):
+            family.pending += 1
+            return held
+        family.backlog.append(held)
+        return None
+
+    def sent(self, key: str) -> None:
+        """A request into the family went out without being offered (a trusted source)."""
+        self._family(key).pending += 1
+
+    @property
+    def dropped(self) -> int:
+        """Requests not sent (so far) because their family was cut."""
+        kept = sum(len(f.retained) for f in self.families.values() if f.cut)
+        return self._dropped_early + kept
+
+    def judge(
+        self, key: str, fruitful: bool, *, trusted: bool = False, lineage: tuple[str, ...] = ()
+    ) -> list[Held]:
+        """Record a page's verdict; return the requests its family may now send.
+
+        A page the crawl trusts (the home page, an archived page fetched again) proves
+        its family when fruitful, and a fruitless one never counts against it. A fruitful
+        page also credits the families in its `lineage` (those of the pages that led to it).
+        """
+        released: list[Held] = []
+        if fruitful:
+            for ancestor in dict.fromkeys(lineage):
+                if ancestor != key:
+                    released += self._credit(ancestor)
+        family = self._family(key)
+        family.pending = max(0, family.pending - 1)
+        family.fetched += 1
+        if fruitful:
+            family.fruitful += 1
+            family.streak = 0
+        elif not trusted:
+            family.streak += 1
+        if not family.cut and family.streak >= family.allowance(self.patience):
+            family.cut = True
+            self.newly_cut.append(family)
+            family.retained.extend(family.backlog)
+            family.backlog.clear()
+            return released
+        return released + ([] if self.paused else self._release(family))
+
+    def _credit(self, key: str) -> list[Held]:
+        """A page this family led to was fruitful: the family was worth following."""
+        family = self.families.get(key)
+        if family is None:
+            return []
+        family.fruitful += 1
+        family.streak = 0
+        if family.cut and family.fetched:  # cut in this crawl: reopen it
+            family.cut = False
+            family.reopened += 1
+            family.backlog.extend(family.retained)
+            family.retained.clear()
+            self.newly_reopened.append(family)
+        return [] if family.cut or self.paused else self._release(family)
+
+    def forget(self, key: str) -> list[Held]:
+        """A request into the family will never give a verdict (the scheduler dropped it as
+        a duplicate): free its place; return the requests the family may now send."""
+        family = self._family(key)
+        family.pending = max(0, family.pending - 1)
+        return [] if family.cut or self.paused else self._release(family)
+
+    def _release(self, family: Family) -> list[Held]:
+        released = []
+        while family.backlog and family.may_send(self.patience):
+            family.pending += 1
+            released.append(family.backlog.popleft())
+        return released
+
+    def resume(self) -> list[Held]:
+        """The site's lists have been read: end the pause; return what may go now."""
+        self.paused = False
+        released = []
+        for family in self.families.values():
+            if not family.cut:
+                released += self._release(family)
+        return released
+
+    def release_stalled(self) -> list[Held]:
+        """When the crawl has nothing left to do: a verdict still awaited will never come
+        (the request vanished on the way, say a redirect dropped as off-site), so it counts
+        as a fruitless one; send what the families may then send."""
+        released = []
+        self.paused = False
+        for family in list(self.families.values()):
+            if family.backlog and not family.cut:
+                lost, family.pending = family.pending, 0
+                for _ in range(lost):
+                    family.pending += 1
+                    released += self.judge(family.key, False)
+                    if family.cut:
+                        break
+                if not family.cut:
+                    released += self._release(family)
+        return released
+
+    def held(self) -> int:
+        """Requests waiting in the families' backlogs."""
+        return sum(len(family.backlog) for family in self.families.values())
+
+    def take_newly_cut(self) -> list[Family]:
+        """Families cut since the last call (to log each once)."""
+        cut, self.newly_cut = self.newly_cut, []
+        return cut
+
+    def take_newly_reopened(self) -> list[Family]:
+        """Families reopened since the last call (to log each once)."""
+        reopened, self.newly_reopened = self.newly_reopened, []
+        return reopened
+
+    def cut_here(self) -> list[Family]:
+        """Families this crawl cut and did not reopen: the lessons it leaves."""
+        return [f for f in self.families.values() if f.cut and f.fetched]

@@ -23,6 +23,7 @@ from archive.history import (
     load_history,
     utc_label,
 )
+from archive.lessons import TRAP_FAMILY
 from archive.queries import ExportFilter, archive_stats, count_export_rows, export_rows, search
 
 
@@ -191,6 +192,14 @@ def stats(archive_dir: str, as_json: bool) -> None:
             f"Last run:  #{run['id']} {run['spider']} {run['status']}, {run['fetches']} fetches, "
             f"{run['articles_new']} new and {run['articles_changed']} changed articles"
         )
+    sites = figures.get("last_run_sites", {})
+    if len(sites) > 1:
+        lines += [
+            f"  {site}: {c['fetches']} fetches, {c['articles_new']} new, "
+            f"{c['articles_changed']} changed, {c['articles_unchanged']} unchanged, "
+            f"{c['articles_gone']} gone articles"
+            for site, c in sorted(sites.items())
+        ]
     if figures["sections"]:
         lines.append(
             "Sections:  " + ", ".join(f"{k} ({v})" for k, v in figures["sections"].items())
@@ -203,6 +212,17 @@ def stats(archive_dir: str, as_json: bool) -> None:
         lines += [
             f"  {b['site']}  in {b['articles']} articles: {_shorten(b['text'])}"
             for b in figures["boilerplate"]
+        ]
+    if figures["lessons"]:
+        lines.append(f"Lessons learned by crawls: {len(figures['lessons'])}")
+        lines += [
+            f"  {lesson['site']}  "
+            + (
+                f"trap family {lesson['key']} (cut after {lesson['pages']} pages)"
+                if lesson["kind"] == TRAP_FAMILY
+                else f"query parameter {lesson['key']!r} changes nothing"
+            )
+            for lesson in figures["lessons"]
         ]
     click.echo("\n".join(lines))
 

@@ -167,3 +167,26 @@ def m003_incremental(db: Database) -> None:
     db["fetches"].create_index(["url", "status"])
     for column in ("articles_unchanged", "articles_gone", "revisits"):
         db["runs"].add_column(column, int)
+
+
+@migrations()
+def m004_site_lessons(db: Database) -> None:
+    """Remember what crawls learned about each site: trap families, meaningless parameters."""
+    db["site_lessons"].create(
+        {
+            "id": int,
+            "site": str,
+            "kind": str,
+            "key": str,
+            "example": str,
+            "pages": int,
+            "run_id": int,
+            "learned_at": str,
+        },
+        pk="id",
+        not_null={"site", "kind", "key", "learned_at"},
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["site_lessons"].create_index(["site", "kind", "key"], unique=True)
+    # one crawl may take many sites: each site's counts, as JSON
+    db["runs"].add_column("site_counts", str)

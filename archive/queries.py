@@ -247,4 +247,24 @@ def archive_stats(db: Database, archive_dir: str | Path | None = None) -> dict[s
             )
         ],
         "recleans": scalar("select count(*) from recleans"),
-    }
+        "lessons": _lessons(db),
+    } | ({"last_run_sites": _run_sites(db, last_run[0])} if last_run else {})
+
+
+def _run_sites(db: Database, run_id: int) -> dict[str, dict[str, int]]:
+    """Each site's counts in one run (archives from before multi-site crawls have none)."""
+    if "site_counts" not in db["runs"].columns_dict:
+        return {}
+    (text,) = db.execute("select site_counts from runs where id = ?", [run_id]).fetchone()
+    return json.loads(text) if text else {}
+
+
+def _lessons(db: Database) -> list[dict[str, Any]]:
+    """What crawls learned about each site: trap families cut, meaningless parameters."""
+    if "site_lessons" not in db.table_names():
+        return []
+    rows = db.execute(
+        "select site, kind, key, example, pages, run_id from site_lessons order by site, kind, key"
+    )
+    names = ("site", "kind", "key", "example", "pages", "run")
+    return [dict(zip(names, row, strict=True)) for row in rows]

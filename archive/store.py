@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.boilerplate import BoilerplateBook, Learned, strip_paragraphs
+from archive.lessons import TRAP_FAMILY
 from archive.models import Article, Fetch, text_sha256, word_count
 from archive.sites import site_address
 
@@ -137,6 +138,7 @@ class ArchiveStore:
         ).fetchone()
         if status == "finished" and counts[0] == 0:
             status = "failed"
+        site_counts = self._site_counts(stats)
         with self.db.atomic():
             self.db["runs"].update(
                 self.run_id,
@@ -152,9 +154,53 @@ class ArchiveStore:
                     "articles_gone": stats.get("archive/articles_gone", 0),
                     "revisits": counts[3],
                     "stats": json.dumps(stats, default=str, sort_keys=True),
+                    "site_counts": json.dumps(site_counts, sort_keys=True),
                 },
             )
         return status
+
+    def _site_counts(self, stats: dict[str, Any]) -> dict[str, dict[str, int]]:
+        """The current run's counts for each site it fetched from."""
+        sites: dict[str, dict[str, int]] = {}
+
+        def counts(site: str) -> dict[str, int]:
+            if site not in sites:
+
+                def counted(key: str) -> int:
+                    return stats.get(f"archive/{key}/{site}", 0)
+
+                sites[site] = {
+                    "fetches": 0,
+                    "articles_new": 0,
+                    "articles_changed": 0,
+                    "articles_unchanged": counted("articles_unchanged")
+                    + counted("articles_not_modified"),
+                    "articles_gone": counted("articles_gone"),
+                    "trap_families_cut": 0,
+                    "params_learned": 0,
+                }
+            return sites[site]
+
+        rows = self.db.execute(
+            """select f.url, v.version from fetches f left join versions v on v.fetch_id = f.id
+               where f.run_id = ?""",
+            [self.run_id],
+        )
+        for url, version in rows:
+            site = counts(site_address(url))
+            site["fetches"] += 1
+            if version == 1:
+                site["articles_new"] += 1
+            elif version is not None:
+                site["articles_changed"] += 1
+        lessons = self.db.execute(
+            "select site, kind, count(*) from site_lessons where run_id = ? group by 1, 2",
+            [self.run_id],
+        )
+        for site, kind, count in lessons:
+            key = "trap_families_cut" if kind == TRAP_FAMILY else "params_learned"
+            counts(site)[key] = count
+        return sites
 
     def record_fetch(self, fetch: Fetch) -> int:
         """Add one HTTP exchange (already written to WARC) and return its fetch id."""

@@ -57,6 +57,7 @@ def test_schema_is_made_by_recorded_migrations(tmp_path: Path) -> None:
         "m001_initial",
         "m002_site_boilerplate",
         "m003_incremental",
+        "m004_site_lessons",
     ]
     tables = {"runs", "fetches", "articles", "versions", "articles_fts", "paragraphs", "recleans"}
     assert tables <= set(db.table_names())
@@ -70,6 +71,7 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m001_initial",
         "m002_site_boilerplate",
         "m003_incremental",
+        "m004_site_lessons",
     ]
     assert migrations.pending(db) == []
 

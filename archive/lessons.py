@@ -1,0 +1,56 @@
+"""What crawls learned about a site, kept so that the next crawl need not learn it again.
+
+Two kinds of lesson: a URL family that was cut off as a trap (`trap_family`, the family's
+shape as `spiders.families.family_of` writes it), and a query parameter found to change
+nothing on the site (`meaningless_param`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+TRAP_FAMILY = "trap_family"
+MEANINGLESS_PARAM = "meaningless_param"
+
+
+@dataclass
+class SiteLessons:
+    """A site's lessons: trap families and meaningless query parameters."""
+
+    trap_families: set[str] = field(default_factory=set)
+    meaningless_params: set[str] = field(default_factory=set)
+
+
+def load_lessons(db: Database, site: str) -> SiteLessons:
+    """Everything earlier crawls learned about a site."""
+    lessons = SiteLessons()
+    if "site_lessons" not in db.table_names():
+        return lessons
+    for kind, key in db.execute("select kind, key from site_lessons where site = ?", [site]):
+        if kind == TRAP_FAMILY:
+            lessons.trap_families.add(key)
+        elif kind == MEANINGLESS_PARAM:
+            lessons.meaningless_params.add(key)
+    return lessons
+
+
+def record_lesson(
+    db: Database,
+    site: str,
+    kind: str,
+    key: str,
+    *,
+    example: str | None,
+    pages: int | None,
+    run_id: int | None,
+    learned_at: str,
+) -> None:
+    """Remember one lesson (a lesson learned again keeps its first record)."""
+    with db.atomic():
+        db.execute(
+            """insert into site_lessons (site, kind, key, example, pages, run_id, learned_at)
+               values (?, ?, ?, ?, ?, ?, ?) on conflict (site, kind, key) do nothing""",
+            [site, kind, key, example, pages, run_id, learned_at],
+        )

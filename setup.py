@@ -14,6 +14,8 @@ PACKAGES = ["spiders", "pipelines", "parsing", "archive"]
 setup(
     packages=find_packages(include=[*PACKAGES, *(f"{name}.*" for name in PACKAGES)]),
     py_modules=["settings"],
+    # the bundled site profiles: each is a spider (spiders/site_spiders.py)
+    package_data={"spiders": ["sites/*.toml"]},
     # setuptools warns that entry points outside pyproject.toml's [project] will one day be
     # ignored; the versions scrapyd allows (<81) still honour them, and
     # tests/test_scrapyd.py checks the egg has it.

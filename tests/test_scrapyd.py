@@ -208,6 +208,7 @@ def test_egg_holds_the_project_and_nothing_else(egg: Path) -> None:
         "archive",
     }
     assert "spiders/commands/crawl.py" in names
+    assert "spiders/sites/nationworldnews.toml" in names
     assert "[scrapy]\nsettings = settings" in entry_points
 
 

@@ -3,8 +3,8 @@
 Scrapy reports a bad argument raised in a spider's constructor as a traceback after the
 crawl machinery has started; this reports it as a one-line usage error (exit status 2).
 Exit statuses, for cron and Scrapyd: 0 when the run finished (or was paused by Ctrl-C),
-1 when it failed, 2 for bad arguments, 75 (EX_TEMPFAIL) when another crawl holds the
-archive.
+1 when it failed or a site could not be reached at all, 2 for bad arguments, 75
+(EX_TEMPFAIL) when another crawl holds the archive.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from archive.db import ArchiveError, open_archive
 from archive.lock import ArchiveBusy, ArchiveLock
 from archive.store import utc_now
 from pipelines.extensions.archive_session import ArchiveSession
+from spiders.site_spiders import PROFILE_ERRORS
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -41,6 +42,10 @@ class Command(ScrapyCrawlCommand):
         super().process_options(args, opts)
         if len(args) != 1:
             return  # Scrapy's own usage error follows
+        if args[0] in PROFILE_ERRORS:
+            _refuse(PROFILE_ERRORS[args[0]])
+        for name, error in PROFILE_ERRORS.items():
+            print(f"crawl: warning: profile {name!r} left out: {error}", file=sys.stderr)
         try:
             spidercls = get_spider_loader(self.settings).load(args[0])
         except KeyError:
@@ -63,7 +68,9 @@ class Command(ScrapyCrawlCommand):
         """Crawl as Scrapy does, then exit with the run's fate."""
         super().run(args, opts)
         session = self._crawler.get_extension(ArchiveSession) if self._crawler else None
-        if session is not None and session.status == "failed" and not self.exitcode:
+        failed = session is not None and session.status == "failed"
+        unreachable = getattr(getattr(self._crawler, "spider", None), "unreachable", None)
+        if (failed or unreachable) and not self.exitcode:
             self.exitcode = EXIT_FAILED
 
 

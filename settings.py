@@ -25,6 +25,14 @@ WARC_PREFIX = "NEWS"
 # crawl's own process, which then spends most of its time in lxml instead of crawling).
 EXTRACT_PROCESSES = None
 
+# --- Traps ------------------------------------------------------------------------------
+# A family of pages (URLs alike but for numbers, dates, words or query values) is cut off
+# after this many pages in a row that brought no new article; each page that did buys it
+# as many more (spiders/families.py).
+TRAP_PATIENCE = 5
+# A progress line every this many seconds (0: only the summary at the end).
+PROGRESS_INTERVAL = 30.0
+
 # --- Politeness --------------------------------------------------------------------------
 # Who runs this crawler: goes into the User-Agent and every WARC's warcinfo record, so a
 # site owner can reach you. Set it to your own page or mailto: address.
@@ -57,14 +65,19 @@ HTTPERROR_ALLOW_ALL = False
 
 # --- Components --------------------------------------------------------------------------
 EXTENSIONS = {
+    # CrawlReport's progress lines say more than LogStats' "Crawled N pages".
+    "scrapy.extensions.logstats.LogStats": None,
     "pipelines.extensions.archive_session.ArchiveSession": 100,
     "pipelines.extensions.extraction_workers.ExtractionWorkers": 105,
     "pipelines.extensions.robots_crawl_delay.RobotsCrawlDelay": 110,
+    "pipelines.extensions.crawl_report.CrawlReport": 120,
 }
 DOWNLOADER_MIDDLEWARES = {
     # First of all: requests for another host, port or scheme go no further (robots.txt
     # of other servers included).
     "pipelines.middlewares.site_only.SiteOnlyMiddleware": 50,
+    # Each site its own download slot (politeness per site, even on one host).
+    "pipelines.middlewares.site_slots.SiteSlotMiddleware": 60,
     # Just before RetryMiddleware (550) in the response chain.
     "pipelines.middlewares.retry_after.RetryAfterMiddleware": 555,
     # Just before RedirectMiddleware (600): logs redirect loops and over-long chains.

@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
+from archive.sites import site_address
 from archive.store import EMPTY, ArchiveStore
 from pipelines.extensions.archive_session import ArchiveSession
 from pipelines.items import GONE, ArticleItem, ArticleStatusItem
@@ -45,7 +46,7 @@ class SaveArticlesPipeline:
             self.stats.inc_value("archive/store_error")
             logger.error("Cannot store %s (its page is in the WARC): %s", item.url, exc)
             raise DropItem(f"storage failed for {item.url}") from exc
-        self.stats.inc_value(f"archive/articles_{outcome}")
+        self._count(outcome, item.url)
         if outcome == EMPTY:
             raise DropItem(
                 f"{item.url} holds nothing but the site's boilerplate (page kept in WARC)"
@@ -63,5 +64,10 @@ class SaveArticlesPipeline:
             self.store.mark_not_modified(
                 item.url, item.fetch_id, item.fetched_at, sitemap_lastmod=item.sitemap_lastmod
             )
-        self.stats.inc_value(f"archive/articles_{item.outcome}")
+        self._count(item.outcome, item.url)
         return item
+
+    def _count(self, outcome: str, url: str) -> None:
+        """Count what happened to an article, for the run and for its site."""
+        self.stats.inc_value(f"archive/articles_{outcome}")
+        self.stats.inc_value(f"archive/articles_{outcome}/{site_address(url)}")

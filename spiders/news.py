@@ -1,4 +1,11 @@
-"""The generic spider for any WordPress-style news site: `scrapy crawl news -a url=...`."""
+"""The generic spider for news sites: `scrapy crawl news -a url=...` or `-a sites=FILE`.
+
+One crawl takes one site or many. Each site keeps its own profile, URL policy, archive
+history, trap families and learned query parameters (`SiteCrawl`); its requests share
+one download slot, so politeness holds per site. Requests from sitemaps, feeds and the
+home page go out at once; links found on pages go through the site's trap families
+(`spiders/families.py`), which cut off a family that stops bringing new articles.
+"""
 
 from __future__ import annotations
 
@@ -18,19 +25,23 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from archive.lessons import MEANINGLESS_PARAM, TRAP_FAMILY, load_lessons, record_lesson
 from archive.models import Article
 from archive.sites import site_address
+from archive.store import utc_now
 from parsing.feed import parse_feed
 from parsing.metadata import iso_date
-from parsing.page import read_page
+from parsing.page import HtmlPage, read_page
 from parsing.sitemap import parse_sitemap
 from pipelines.extensions.archive_session import ArchiveSession
 from pipelines.extensions.extraction_workers import ExtractionWorkers, ExtractorPool, in_workers
 from pipelines.items import GONE, NOT_MODIFIED, ArticleItem, ArticleStatusItem
 from pipelines.middlewares.warc_capture import FETCH_META_KEY, REVISIT_META_KEY
+from spiders.families import family_of
 from spiders.incremental import CrawlHistory, is_section_front
-from spiders.profile import WORDPRESS, SiteProfile
-from spiders.urls import UrlPolicy, base_url_from, site_host
+from spiders.profile import WORDPRESS, SiteProfile, load_profiles
+from spiders.site_crawl import SiteCrawl
+from spiders.urls import base_url_from, site_host
 
 logger = logging.getLogger(__name__)
 
@@ -40,31 +51,42 @@ ARTICLE_PRIORITY = 10
 # Statuses a request for an already archived URL must see: unchanged, or gone.
 KNOWN_STATUSES = [304, 404, 410]
 KNOWN_META_KEY = "archive_known"
+# The family a page request owes a verdict to (every page request carries one), and
+# whether the site itself listed the page (sitemap, feed, home page).
+FAMILY_META_KEY = "trap_family"
+TRUSTED_META_KEY = "trap_trusted"
+# the families of the pages that led to a page (its parent's first), which its fruitful
+# verdict credits; a few generations are enough to reach a category from its page 3
+LINEAGE_META_KEY = "trap_lineage"
+LINEAGE_DEPTH = 4
+# a sitemap or feed request: trap families wait until every one of a site's is read
+LISTING_META_KEY = "site_listing"
 PageOutput = Request | ArticleItem | ArticleStatusItem
 
 
 class NewsSpider(Spider):
-    """Finds a site's articles through sitemaps, feeds, the home page and archive pages."""
+    """Finds sites' articles through sitemaps, feeds, home pages and archive pages."""
 
     name = "news"
     profile: SiteProfile = WORDPRESS
 
-    def __init__(self, url: str | None = None, *args: Any, **kwargs: Any):
+    def __init__(self, url: str | None = None, sites: str | None = None, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.arguments = {"url": url, **kwargs}
-        self.base_url = self.check_arguments(url)
-        self.allowed_domains = [site_host(self.base_url)]
-        self.policy = UrlPolicy(
-            self.base_url, tracking_params=self.profile.tracking_params, deny=self.profile.deny
-        )
-        self._robots_sitemaps: list[str] = []
-        self.history = CrawlHistory()
+        given = {"url": url, "sites": sites}
+        self.arguments = {**{k: v for k, v in given.items() if v is not None}, **kwargs}
+        self.profiles = self.check_arguments(url, sites)
+        self.allowed_domains = sorted({site_host(p.base_url or "") for p in self.profiles})
+        self.base_url = ", ".join(p.base_url or "" for p in self.profiles)
+        # Built in from_crawler, with the crawl's settings.
+        self.sites: dict[str, SiteCrawl] = {}
         self._local_memo: dict[str, Any] = {}
-        # URLs this process has already queued. Scrapy's dupefilter would drop them too,
-        # but only after building, and passing through every middleware, a Request for
-        # each of the dozens of menu and sidebar links on every page.
+        # URLs this process has already queued (or held back, or dropped as traps).
+        # Scrapy's dupefilter would drop repeats too, but only after a Request had been
+        # built for each of the dozens of menu and sidebar links on every page.
         self._queued: set[str] = set()
         self._workers: ExtractorPool | None = None
+        # sites that never answered (the crawl command exits 1 for them)
+        self.unreachable: list[str] = []
 
     @property
     def memo(self) -> dict[str, Any]:
@@ -73,7 +95,8 @@ class NewsSpider(Spider):
         memo = state if isinstance(state, dict) else self._local_memo
         if "listed" not in memo:  # a new crawl, not one resumed from JOBDIR
             memo.update(
-                sitemaps_requested=False,
+                # sites whose sitemaps were asked for
+                sitemaps_requested=set(),
                 # canonical URL -> (lastmod, Google News date) from this run's sitemaps
                 listed={},
                 requested_known=set(),
@@ -82,9 +105,21 @@ class NewsSpider(Spider):
         return memo
 
     @classmethod
-    def check_arguments(cls, url: str | None = None, **kwargs: Any) -> str:
-        """Validate spider arguments (`-a`) before a crawl; return the site's base URL."""
-        return base_url_from(url or cls.profile.base_url)
+    def check_arguments(
+        cls, url: str | None = None, sites: str | None = None, **kwargs: Any
+    ) -> list[SiteProfile]:
+        """Validate spider arguments (`-a`) before a crawl; return the profiles to crawl."""
+        if sites is not None:
+            if url is not None:
+                raise ValueError("give -a url= or -a sites=, not both")
+            profiles = load_profiles(sites)
+        else:
+            profiles = [replace(cls.profile, base_url=base_url_from(url or cls.profile.base_url))]
+        addresses = [site_address(p.base_url or "") for p in profiles]
+        twice = next((a for a in addresses if addresses.count(a) > 1), None)
+        if twice is not None:
+            raise ValueError(f"{sites}: two sites at {twice}")
+        return profiles
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -104,84 +139,223 @@ class NewsSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
-        """Listen for robots.txt, whose Sitemap lines start the discovery."""
+        """Set up each site; listen for robots.txt, whose Sitemap lines start discovery."""
         spider = super().from_crawler(crawler, *args, **kwargs)
+        patience = crawler.settings.getint("TRAP_PATIENCE", 5)
+        spider.sites = {
+            site.address: site
+            for site in (SiteCrawl.start(profile, patience) for profile in spider.profiles)
+        }
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.response_received, signal=signals.response_received)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider.spider_closed, signal=signals.spider_closed)
         return spider
 
+    def held_requests(self) -> int:
+        """Requests the sites' trap families hold back for now."""
+        return sum(site.families.held() for site in self.sites.values())
+
+    def site_of(self, url: str) -> SiteCrawl | None:
+        """The crawled site a URL belongs to (its host and port), if any."""
+        return self.sites.get(site_address(url))
+
+    def site_of_request(self, request: Request | None) -> SiteCrawl | None:
+        """The crawled site a request was made for, even after a redirect to another host."""
+        if request is None:
+            return None
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        return self.site_of(first) or self.site_of(request.url)
+
+    def on_site(self, url: str) -> bool:
+        """True for an http(s) URL on one of the crawled sites."""
+        site = self.site_of(url)
+        return site is not None and site.policy.on_site(url)
+
     def spider_opened(self, spider: Spider) -> None:
-        """Read what earlier crawls of this site left in the archive."""
+        """Read what earlier crawls left for each site; set each site's politeness."""
         session = self.crawler.get_extension(ArchiveSession)
-        if session is None:
-            return
-        self.history = CrawlHistory.load(session.store.db, site_address(self.base_url))
-        if self.history.articles:
-            logger.info(
-                "Re-run: %d articles and %d pages of this site are archived already",
-                len(self.history.articles),
-                len(self.history.pages),
-            )
+        for site in self.sites.values():
+            if session is not None:
+                db = session.store.db
+                site.remember(CrawlHistory.load(db, site.address), load_lessons(db, site.address))
+                if site.history.articles:
+                    logger.info(
+                        "Re-run of %s: %d articles and %d pages archived already, %d trap "
+                        "families and %d meaningless parameters known",
+                        site.address,
+                        len(site.history.articles),
+                        len(site.history.pages),
+                        len(site.families.families),
+                        len(site.queries.meaningless),
+                    )
+            slot = {}
+            if site.profile.download_delay is not None:
+                slot["delay"] = site.profile.download_delay
+            if site.profile.concurrency is not None:
+                slot["concurrency"] = site.profile.concurrency
+            if slot and self.crawler.engine is not None:
+                self.crawler.engine.downloader.per_slot_settings[site.address] = slot
 
     async def start(self) -> AsyncIterator[Request]:
-        """Home page first (robots.txt is fetched before it), then the feeds."""
-        if not self.settings.getbool("ROBOTSTXT_OBEY"):
-            yield Request(
-                urljoin(self.base_url, "/robots.txt"),
-                callback=self.parse_robots_txt,
+        """Each site's home page first (robots.txt is fetched before it), then its feeds."""
+        for site in self.sites.values():
+            if not self.settings.getbool("ROBOTSTXT_OBEY"):
+                yield Request(
+                    urljoin(site.base_url, "/robots.txt"),
+                    callback=self.parse_robots_txt,
+                    errback=self.discovery_failed,
+                    priority=SITEMAP_PRIORITY,
+                )
+            yield self._trusted(
+                site,
+                site.base_url,
+                SITEMAP_PRIORITY,
+                callback=self.parse_home,
                 errback=self.discovery_failed,
-                priority=SITEMAP_PRIORITY,
             )
-        yield Request(
-            self.base_url,
-            callback=self.parse_home,
-            errback=self.discovery_failed,
-            priority=SITEMAP_PRIORITY,
-        )
-        for path in self.profile.feed_paths:
-            yield Request(
-                urljoin(self.base_url, path), callback=self.parse_feed, priority=FEED_PRIORITY
-            )
+            for path in site.profile.feed_paths:
+                yield self._listing(
+                    site, urljoin(site.base_url, path), self.parse_feed, FEED_PRIORITY
+                )
 
     # --- discovery -------------------------------------------------------------------
 
     def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
-        """Keep the Sitemap lines of this site's robots.txt."""
-        if self.policy.on_site(request.url) and isinstance(robotparser, ProtegoRobotParser):
-            self._robots_sitemaps = list(robotparser.rp.sitemaps)
+        """Keep the Sitemap lines of a crawled site's robots.txt."""
+        site = self.site_of(request.url)
+        if site is not None and isinstance(robotparser, ProtegoRobotParser):
+            site.robots_sitemaps = list(robotparser.rp.sitemaps)
 
     def parse_robots_txt(self, response: Response) -> Iterator[Request]:
         """Read Sitemap lines when robots.txt is not obeyed (and so not parsed by Scrapy)."""
-        parser = ProtegoRobotParser(response.body, self)
-        self._robots_sitemaps = list(parser.rp.sitemaps)
-        yield from self._sitemap_requests()
+        site = self.site_of(response.url)
+        if site is None:
+            return
+        site.robots_sitemaps = list(ProtegoRobotParser(response.body, self).rp.sitemaps)
+        yield from self._sitemap_requests(site)
 
-    async def parse_home(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
+    async def parse_home(self, response: Response) -> AsyncIterator[PageOutput]:
         """Start sitemap discovery (robots.txt is known by now), then read the home page."""
-        for request in self._sitemap_requests():
-            yield request
+        site = self.site_of(response.url) or self.site_of(response.request.url)
+        if site is not None:
+            for request in self._sitemap_requests(site):
+                yield request
         async for output in self.parse_page(response):
             yield output
 
     def discovery_failed(self, failure: Failure) -> Iterator[Request]:
         """Still try the sitemaps when the home page or robots.txt cannot be fetched."""
-        logger.warning("Discovery request failed: %s", failure.getErrorMessage())
-        yield from self._sitemap_requests()
+        request = getattr(failure, "request", None)
+        site = self.site_of_request(request)
+        self.page_failed(failure)
+        if site is not None:
+            yield from self._sitemap_requests(site)
 
-    def _sitemap_requests(self) -> Iterator[Request]:
-        if self.memo["sitemaps_requested"]:
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+        """A site that answers is reachable: report what failed before it answered."""
+        site = self.site_of(response.url)
+        if site is None or site.responded:
             return
-        self.memo["sitemaps_requested"] = True
-        sitemaps = [url for url in self._robots_sitemaps if self.policy.on_site(url)]
-        if not sitemaps:
-            sitemaps = [urljoin(self.base_url, path) for path in self.profile.sitemap_paths]
-            logger.info("robots.txt names no sitemap; trying %s", ", ".join(sitemaps))
-        for url in sitemaps:
-            yield Request(url, callback=self.parse_sitemap, priority=SITEMAP_PRIORITY)
+        site.responded = True
+        for url, message in site.failures:
+            logger.error("Cannot download %s: %s", url, message)
+        site.failures.clear()
+
+    def request_scheduled(self, request: Request, spider: Spider) -> None:
+        """A page that redirects to another host brought nothing: a fruitless verdict now,
+        as Scrapy's off-site filter drops the redirect without a word to the spider."""
+        from twisted.internet import reactor  # the one Scrapy installed, not a default
+
+        if request.meta.get(FAMILY_META_KEY) is None or not request.meta.get("redirect_urls"):
+            return
+        site = self.site_of_request(request)
+        if site is not None and self.site_of(request.url) is None:
+            reactor.callLater(0, self._judge, site, request, fruitful=False)
+
+    def request_dropped(self, request: Request, spider: Spider) -> None:
+        """A request the scheduler dropped. A page answered by a redirect to another host
+        or to a page already asked for brought nothing: a fruitless verdict. A duplicate
+        never sent owes its family no verdict. A dropped sitemap or feed counts as read."""
+        from twisted.internet import reactor  # the one Scrapy installed, not a default
+
+        site = self.site_of_request(request)
+        if site is None:
+            return
+        # later, not from inside the scheduler's call that dropped it
+        if request.meta.get(LISTING_META_KEY):
+            reactor.callLater(0, self._listing_finished, site)
+        if request.meta.get(FAMILY_META_KEY) is None:
+            return
+        if request.meta.get("redirect_urls"):
+            reactor.callLater(0, self._judge, site, request, fruitful=False)
+            return
+        for held in site.families.forget(request.meta[FAMILY_META_KEY]):
+            reactor.callLater(0, self._send, site, held)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Remember the families cut off; one ERROR line for each site that never answered."""
+        for site in self.sites.values():
+            for family in site.families.cut_here():
+                self._remember(site, TRAP_FAMILY, family.key, family.example, family.fetched)
+        for site in self.sites.values():
+            if site.responded or not site.failures:
+                continue
+            message = site.failures[0][1].rstrip(".")
+            self.unreachable.append(site.address)
+            self.crawler.stats.inc_value("archive/sites_unreachable")
+            logger.error(
+                "Cannot reach %s: %s (%s failed, none answered)",
+                site.base_url,
+                message,
+                f"{len(site.failures)} request" + ("" if len(site.failures) == 1 else "s"),
+            )
+
+    def _sitemap_requests(self, site: SiteCrawl) -> Iterator[Request]:
+        if site.sitemaps_asked:
+            return
+        site.sitemaps_asked = True
+        requested = self.memo["sitemaps_requested"]
+        try:
+            if site.address in requested:  # a crawl resumed from JOBDIR
+                return
+            requested.add(site.address)
+            sitemaps = [url for url in site.robots_sitemaps if site.policy.on_site(url)]
+            if not sitemaps:
+                sitemaps = [urljoin(site.base_url, path) for path in site.profile.sitemap_paths]
+                logger.info("robots.txt names no sitemap; trying %s", ", ".join(sitemaps))
+            for url in sitemaps:
+                yield self._listing(site, url, self.parse_sitemap, SITEMAP_PRIORITY)
+        finally:
+            self._listing_finished(site)
+
+    def _listing_finished(self, site: SiteCrawl) -> None:
+        """One of the site's lists is read; once all are, its trap families go on."""
+        for held in site.listing_done():
+            self._send(site, held)
+
+    def listing_failed(self, failure: Failure) -> Failure | None:
+        """A sitemap or feed that could not be read counts as read."""
+        request = getattr(failure, "request", None)
+        site = self.site_of_request(request)
+        if site is not None:
+            self._listing_finished(site)
+        return self.page_failed(failure)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Follow a sitemap index, or queue the pages a sitemap lists."""
+        site = self.site_of(response.request.url)
+        if site is None:
+            return
+        try:
+            yield from self._read_sitemap(site, response)
+        finally:
+            self._listing_finished(site)
+
+    def _read_sitemap(self, site: SiteCrawl, response: Response) -> Iterator[Request]:
         body = response.body
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
@@ -191,76 +365,219 @@ class NewsSpider(Spider):
             return
         for entry in sitemap.entries:
             if sitemap.is_index:
-                if self.policy.on_site(entry.loc):
-                    yield Request(entry.loc, callback=self.parse_sitemap, priority=SITEMAP_PRIORITY)
-            elif url := self.policy.follow(entry.loc):
+                if site.policy.on_site(entry.loc):
+                    yield self._listing(site, entry.loc, self.parse_sitemap, SITEMAP_PRIORITY)
+            elif url := site.policy.follow(entry.loc):
                 # A page may be in several sitemaps (posts, Google News): keep both dates.
                 listed = self.memo["listed"]
                 first = url not in listed
                 lastmod, news_published = listed.get(url, (None, None))
                 listed[url] = (entry.lastmod or lastmod, entry.news_published or news_published)
-                if self.history.unchanged(url, *listed[url]):
+                if site.history.unchanged(url, *listed[url]):
                     if first:
                         self.crawler.stats.inc_value("archive/skipped_unchanged")
-                elif request := self._page_request(url, ARTICLE_PRIORITY, listed=True):
+                elif request := self._page_request(site, url, ARTICLE_PRIORITY, listed=True):
                     yield request
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """Queue the items of an RSS or Atom feed."""
-        for link in parse_feed(response.body, response.url):
-            if (url := self.policy.follow(link)) and (
-                request := self._page_request(url, ARTICLE_PRIORITY)
-            ):
-                yield request
+        site = self.site_of(response.request.url)
+        if site is None:
+            return
+        try:
+            for link in parse_feed(response.body, response.url):
+                if (url := site.policy.follow(link)) and (
+                    request := self._page_request(site, url, ARTICLE_PRIORITY)
+                ):
+                    yield request
+        finally:
+            self._listing_finished(site)
 
-    def _page_request(self, url: str, priority: int = 0, listed: bool = False) -> Request | None:
-        """A request for an on-site page, or None when the archive makes it unnecessary.
+    # --- requests --------------------------------------------------------------------
+
+    def _listing(self, site: SiteCrawl, url: str, callback: Any, priority: int) -> Request:
+        """A request for a sitemap or a feed (no article, no trap family)."""
+        site.listings_open += 1
+        return Request(
+            url,
+            callback=callback,
+            errback=self.listing_failed,
+            priority=priority,
+            meta={LISTING_META_KEY: True},
+        )
+
+    def _page_request(
+        self,
+        site: SiteCrawl,
+        url: str,
+        priority: int = 0,
+        *,
+        listed: bool = False,
+        lineage: tuple[str, ...] = (),
+    ) -> Request | None:
+        """A request for an on-site page, or None: already queued, unnecessary given the
+        archive, held back by its trap family (sent later) or dropped as a trap.
 
         An archived article is fetched again only when a sitemap says it changed (`listed`)
         or, at the end of the crawl, when no sitemap lists it. A page archived by an
         earlier crawl is read again only when it is the home page or a section front.
+        New pages go through the trap families, wherever the link came from: a sitemap
+        lists tag and author archives too, and those are judged like any other listing.
         """
         if url in self._queued:
             return None
-        request = self._new_page_request(url, priority, listed)
-        if request is not None:
-            self._queued.add(url)
-        return request
-
-    def _new_page_request(self, url: str, priority: int, listed: bool) -> Request | None:
-        if url in self.history.articles:  # gone ones too: a sitemap may list them again
+        if url in site.history.articles:  # gone ones too: a sitemap may list them again
             if not listed:
                 return None
             self.memo["requested_known"].add(url)
-            return self._known_request(url, priority)
-        if url in self.history.pages:
-            if url != self.base_url and not is_section_front(url, self.profile.section_patterns):
+            self._queued.add(url)
+            return self._trusted(site, url, priority, known=True)
+        if url in site.history.pages:
+            if url != site.base_url and not is_section_front(url, site.profile.section_patterns):
                 self.crawler.stats.inc_value("archive/skipped_known_pages")
                 return None
-            return self._known_request(url, priority)
-        return Request(url, callback=self.parse_page, errback=self.page_failed, priority=priority)
+            self._queued.add(url)
+            return self._trusted(site, url, priority, known=True)
+        self._queued.add(url)
+        family = family_of(url)
+        request = self._request(url, priority, family, lineage=lineage)
+        sent = site.families.offer(family, url, request)
+        self._note_cut(site)
+        return sent
 
-    def _known_request(self, url: str, priority: int) -> Request:
-        """A conditional request for an archived URL, letting 304/404/410 reach the spider."""
-        return Request(
-            url,
-            callback=self.parse_page,
-            errback=self.page_failed,
-            priority=priority,
-            headers=self.history.conditional_headers(url),
-            meta={"handle_httpstatus_list": KNOWN_STATUSES, KNOWN_META_KEY: True},
+    def _request(
+        self,
+        url: str,
+        priority: int,
+        family: str,
+        *,
+        trusted: bool = False,
+        known: bool = False,
+        lineage: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> Request:
+        meta: dict[str, Any] = {
+            FAMILY_META_KEY: family,
+            TRUSTED_META_KEY: trusted,
+            LINEAGE_META_KEY: lineage,
+        }
+        if known:  # conditional, letting 304/404/410 reach the spider
+            meta.update({"handle_httpstatus_list": KNOWN_STATUSES, KNOWN_META_KEY: True})
+        kwargs.setdefault("callback", self.parse_page)
+        kwargs.setdefault("errback", self.page_failed)
+        return Request(url, priority=priority, meta=meta, **kwargs)
+
+    def _trusted(
+        self, site: SiteCrawl, url: str, priority: int, *, known: bool = False, **kwargs: Any
+    ) -> Request:
+        """A request that skips the trap families' queue, its verdict still counted."""
+        family = family_of(url)
+        site.families.sent(family)
+        request = self._request(url, priority, family, trusted=True, known=known, **kwargs)
+        if known:
+            request.headers.update(site.history.conditional_headers(url))
+        return request
+
+    def _judge(self, site: SiteCrawl, request: Request | None, *, fruitful: bool) -> None:
+        """Give a page's verdict to its family; send what the family may now send."""
+        family = request.meta.get(FAMILY_META_KEY) if request is not None else None
+        if family is None:
+            return
+        trusted = bool(request.meta.get(TRUSTED_META_KEY))
+        lineage = tuple(request.meta.get(LINEAGE_META_KEY, ()))
+        for held in site.families.judge(family, fruitful, trusted=trusted, lineage=lineage):
+            self._send(site, held)
+        self._note_cut(site)
+
+    def _send(self, site: SiteCrawl, request: Request) -> int:
+        """Send a request its family held back, in the form today's lessons give its URL.
+
+        One that today's lessons make a duplicate is not sent; its place in the family
+        goes to the next request waiting there.
+        """
+        waiting, sent = [request], 0
+        while waiting:
+            request = waiting.pop()
+            url = site.policy.canonical(request.url)
+            if url == request.url:
+                self.crawler.engine.crawl(request)
+                sent += 1
+            elif url in self._queued:
+                self.crawler.stats.inc_value("traps/duplicates_avoided")
+                waiting += site.families.forget(request.meta[FAMILY_META_KEY])
+            else:
+                self._queued.add(url)
+                self.crawler.engine.crawl(request.replace(url=url))
+                sent += 1
+        return sent
+
+    def _note_cut(self, site: SiteCrawl) -> None:
+        """Log and count each family the moment it is cut off (or reopened)."""
+        stats = self.crawler.stats
+        families = site.families
+        newly_cut, reopened = families.take_newly_cut(), families.take_newly_reopened()
+        for family in newly_cut:
+            logger.info(
+                "Trap on %s: stopped following %s after %d pages that brought no new "
+                "article (e.g. %s)",
+                site.address,
+                family.key,
+                family.fetched,
+                family.example,
+            )
+        for family in reopened:
+            logger.info(
+                "Reopened %s on %s: a page it led to brought a new article",
+                family.key,
+                site.address,
+            )
+        if newly_cut or reopened:
+            cut = [f for s in self.sites.values() for f in s.families.cut_here()]
+            stats.set_value("traps/families_cut", len(cut))
+            stats.set_value("traps/pages_spent", sum(f.fetched for f in cut))
+            if reopened:
+                stats.inc_value("traps/families_reopened", len(reopened))
+        stats.set_value(
+            "traps/requests_dropped", sum(s.families.dropped for s in self.sites.values())
+        )
+
+    def _remember(
+        self, site: SiteCrawl, kind: str, key: str, example: str, pages: int | None
+    ) -> None:
+        """Keep a lesson in the archive, so that the next crawl of the site starts from it."""
+        session = self.crawler.get_extension(ArchiveSession)
+        if session is None:
+            return
+        record_lesson(
+            session.store.db,
+            site.address,
+            kind,
+            key,
+            example=example,
+            pages=pages,
+            run_id=session.store.run_id,
+            learned_at=utc_now(),
         )
 
     def spider_idle(self, spider: Spider) -> None:
-        """Once all else is done, revisit the archived articles no sitemap listed this time."""
+        """Send what families still hold for lost verdicts; then, once all else is done,
+        revisit the archived articles no sitemap listed this time."""
+        released = False
+        for site in self.sites.values():
+            # a request the dupefilter or a redirect swallowed never gives its verdict
+            for held in site.families.release_stalled():
+                released = self._send(site, held) > 0 or released
+        if released:
+            raise DontCloseSpider
         memo = self.memo
         if memo["revisits_done"]:
             return
         memo["revisits_done"] = True
         due = [
-            url
-            for url in self.history.articles
-            if self.history.is_known_article(url)
+            (site, url)
+            for site in self.sites.values()
+            for url in site.history.articles
+            if site.history.is_known_article(url)
             and url not in memo["listed"]
             and url not in memo["requested_known"]
         ]
@@ -268,55 +585,116 @@ class NewsSpider(Spider):
             return
         logger.info("Revisiting %d archived articles that no sitemap lists", len(due))
         self.crawler.stats.set_value("archive/revisits_unlisted", len(due))
-        for url in due:
+        for site, url in due:
             memo["requested_known"].add(url)
-            self.crawler.engine.crawl(self._known_request(url, ARTICLE_PRIORITY))
+            self.crawler.engine.crawl(self._trusted(site, url, ARTICLE_PRIORITY, known=True))
         raise DontCloseSpider
 
     # --- pages -----------------------------------------------------------------------
 
     def page_failed(self, failure: Failure) -> Failure | None:
-        """One log line and a count for a page that could not be downloaded; go on."""
+        """One log line and a count for a page that could not be downloaded; go on.
+
+        Until its site has answered anything, a failure waits: a site that never answers
+        gets one line for all of them when the crawl ends (`spider_closed`).
+        """
+        request = getattr(failure, "request", None)
+        site = self.site_of_request(request)
+        if site is not None:
+            self._judge(site, request, fruitful=False)
         if failure.check(IgnoreRequest, HttpError):
             return failure  # robots.txt, another site, an HTTP error: Scrapy's as before
-        request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        message = failure.getErrorMessage() or failure.type.__name__
         self.crawler.stats.inc_value("archive/download_failed")
-        logger.error(
-            "Cannot download %s: %s", url, failure.getErrorMessage() or failure.type.__name__
-        )
+        if site is not None and not site.responded:
+            site.failures.append((url, message))
+        else:
+            logger.error("Cannot download %s: %s", url, message)
         return None
 
     async def parse_page(self, response: Response) -> AsyncIterator[PageOutput]:
-        """Hand article pages to the pipelines, and follow every page's on-site links.
+        """Hand article pages to the pipelines, follow on-site links, judge the page.
 
         The page is parsed once, in an extraction worker, which also extracts the article
         of an article page; the crawl's process only schedules and stores.
         """
+        site = self.site_of(response.url) or self.site_of(response.request.url)
+        if site is None:
+            return
         if response.meta.get(KNOWN_META_KEY) and (
             response.status in KNOWN_STATUSES or response.meta.get(REVISIT_META_KEY)
         ):
-            for item in self._known_outcome(response):
+            self._judge(site, response.request, fruitful=False)
+            for item in self._known_outcome(site, response):
                 yield item
             return
         if not isinstance(response, HtmlResponse) or response.status != 200:
+            self._judge(site, response.request, fruitful=False)
             return
         if self._workers is None:
             self._workers = ExtractionWorkers.pool_of(self.crawler)
-        reading = await in_workers(self._workers, read_page, response.text, response.url)
+        reading = await in_workers(
+            self._workers, read_page, response.text, response.url, site.address
+        )
         page = reading.page
-        if page.is_article and (
-            item := self._article_item(response, page.canonical_url, reading.article)
-        ):
-            yield item
-        for link in page.links:
-            if (url := self.policy.follow(link)) and (request := self._page_request(url)):
+        fruitful = False
+        if page.is_article:
+            item = self._article_item(site, response, page.canonical_url, reading.article)
+            if item is not None:
+                fruitful = site.is_new(item.url)
+                site.articles_read.add(item.url)
+                site.article_families.add(family_of(item.url))
+                self._queued.add(item.url)  # stored once, under its canonical URL
+                yield item
+        links = [url for link in page.links if (url := site.policy.follow(link))]
+        self._learn_from(site, response, page, links)
+        parent = response.meta.get(FAMILY_META_KEY)
+        lineage = tuple(
+            dict.fromkeys(((parent,) if parent else ()) + response.meta.get(LINEAGE_META_KEY, ()))
+        )[:LINEAGE_DEPTH]
+        for url in links:
+            new_link = (
+                url not in self._queued
+                and site.is_new(url)
+                and family_of(url) in site.article_families
+            )
+            fruitful = fruitful or new_link
+            if request := self._page_request(site, url, lineage=lineage):
                 yield request
+        self._judge(site, response.request, fruitful=fruitful)
 
-    def _known_outcome(self, response: Response) -> Iterator[ArticleStatusItem]:
+    def _learn_from(
+        self, site: SiteCrawl, response: Response, page: HtmlPage, links: list[str]
+    ) -> None:
+        """Learn which query parameters change nothing, from what the page says it is."""
+        canonical = page.canonical_url
+        if canonical is not None:
+            canonical = site.policy.canonical(canonical) if site.policy.on_site(canonical) else None
+        fingerprint = frozenset(url for url in links if family_of(url) in site.article_families)
+        learned = site.queries.observe(
+            site.policy.canonical(response.url), canonical, page.is_article, fingerprint
+        )
+        if not learned:
+            return
+        site.policy.learn_params(learned)
+        for name, evidence in learned.items():
+            self.crawler.stats.inc_value("traps/params_learned")
+            self.crawler.stats.set_value(f"traps/param/{site.address}/{name}", evidence)
+            logger.info(
+                "Learned on %s: the query parameter %r changes nothing (%s is %s); "
+                "dropped from links from now on",
+                site.address,
+                name,
+                evidence,
+                canonical or "the same page without it",
+            )
+            self._remember(site, MEANINGLESS_PARAM, name, evidence, None)
+
+    def _known_outcome(self, site: SiteCrawl, response: Response) -> Iterator[ArticleStatusItem]:
         """An archived URL answered with nothing new: unchanged (304, same bytes) or gone."""
-        url = self.policy.canonical(response.url)
-        if url not in self.history.articles:
+        url = site.policy.canonical(response.url)
+        if url not in site.history.articles:
             return  # a listing page: nothing new to read on it
         fetch_id, fetched_at = response.meta.get(FETCH_META_KEY, (None, None))
         outcome = GONE if response.status in (404, 410) else NOT_MODIFIED
@@ -334,19 +712,23 @@ class NewsSpider(Spider):
         return self.memo["listed"].get(url, (None, None))
 
     def _article_item(
-        self, response: Response, canonical: str | None, article: Article | None
+        self,
+        site: SiteCrawl,
+        response: Response,
+        canonical: str | None,
+        article: Article | None,
     ) -> ArticleItem | None:
         """The item of an article page read as `article`; None when the page had no text."""
         if article is None:
             self.crawler.stats.inc_value("archive/extract_empty")
             logger.warning("No article text in %s (page kept in WARC)", response.url)
             return None
-        url = canonical if canonical and self.policy.on_site(canonical) else response.url
+        url = canonical if canonical and site.policy.on_site(canonical) else response.url
         fetch_id, fetched_at = response.meta.get(FETCH_META_KEY, (None, None))
-        url = self.policy.canonical(url)
+        url = site.policy.canonical(url)
         lastmod, news_published = self._listed(url)
         if lastmod is None and news_published is None:
-            lastmod, news_published = self._listed(self.policy.canonical(response.url))
+            lastmod, news_published = self._listed(site.policy.canonical(response.url))
         article = replace(article, url=url)
         if article.published is None and news_published:
             # the page gives no date; the site's Google News sitemap did

@@ -48,6 +48,8 @@ class UrlPolicy:
         base = urlsplit(base_url)
         self._base_origin = (base.scheme, base.netloc)
         self.tracking_params = tuple(tracking_params)
+        # parameters this crawl (or an earlier one) found to change nothing on the site
+        self.learned_params: set[str] = set()
         self.deny = re.compile("|".join(f"(?:{p})" for p in deny)) if deny else None
         # Every page repeats the site's menus and sidebars: each link is judged once.
         self._follow_cached = lru_cache(maxsize=16384)(self._follow)
@@ -69,11 +71,19 @@ class UrlPolicy:
         tracking = [
             key
             for key in query_keys
-            if any(fnmatchcase(key.lower(), pattern) for pattern in self.tracking_params)
+            if key in self.learned_params
+            or any(fnmatchcase(key.lower(), pattern) for pattern in self.tracking_params)
         ]
         if tracking:
             url = url_query_cleaner(url, tracking, remove=True, keep_fragments=False)
         return canonicalize_url(url, keep_fragments=False)
+
+    def learn_params(self, names: Iterable[str]) -> None:
+        """Drop these query parameters from every URL from now on (they change nothing)."""
+        new = set(names) - self.learned_params
+        if new:
+            self.learned_params |= new
+            self._follow_cached.cache_clear()
 
     def is_trap(self, url: str) -> bool:
         """True for URLs that only waste requests: search, print, AMP, feeds, calendars."""

@@ -15,10 +15,11 @@ from archive.models import Article
 from parsing.article import clean_text, extract_article
 from parsing.document import looks_binary, parse_html
 from parsing.rules import GENERIC_RULES, ExtractionRules
-from spiders.nationworldnews import TAGDIV_NEWSPAPER_RULES
 from spiders.profile import WORDPRESS_RULES
+from spiders.site_spiders import NationworldnewsSpider
 from tests.chrome import COMMENT_FORM, SITE_CHROME
 
+TAGDIV_NEWSPAPER_RULES = NationworldnewsSpider.profile.extraction
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
 ARTICLES = json.loads((FIXTURES / "articles.json").read_text(encoding="utf-8"))
 SEED = "seed-article-cloud.html"

@@ -27,11 +27,12 @@ from twisted.python.failure import Failure
 from archive.models import Article
 from parsing.article import extract_article
 from pipelines.extensions.extraction_workers import ExtractionWorkers, ExtractorPool
-from spiders.nationworldnews import TAGDIV_NEWSPAPER_RULES, NationWorldNewsSpider
+from spiders.site_spiders import NationworldnewsSpider
 from tests.site.content import build_site
 from tests.site.crawl import ROOT
 from tests.site.server import route
 
+TAGDIV_NEWSPAPER_RULES = NationworldnewsSpider.profile.extraction
 BASE = "http://127.0.0.1:8000"
 HANG_GUARD = 30  # seconds; only a failing test ever waits this long
 
@@ -55,7 +56,7 @@ def expected(pages: dict[str, bytes]) -> dict[str, Article]:
 
 @pytest.fixture
 def pool():
-    started = ExtractorPool(TAGDIV_NEWSPAPER_RULES, 2)
+    started = ExtractorPool({"": TAGDIV_NEWSPAPER_RULES}, 2)
     started.start()
     yield started
     started.close()
@@ -191,7 +192,7 @@ def test_killed_worker_loses_no_page(
 
 @pytest.mark.e2e
 def test_close_ends_the_workers(pages: dict[str, bytes]) -> None:
-    pool = ExtractorPool(TAGDIV_NEWSPAPER_RULES, 2)
+    pool = ExtractorPool({"": TAGDIV_NEWSPAPER_RULES}, 2)
     pool.start()
     reactor = QueuedReactor()
     reactor.wait(
@@ -209,7 +210,7 @@ def test_close_lets_the_workers_finish_their_pages(
     pages: dict[str, bytes], expected: dict[str, Article], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.ERROR, logger="pipelines.extensions.extraction_workers")
-    pool = ExtractorPool(TAGDIV_NEWSPAPER_RULES, 2)
+    pool = ExtractorPool({"": TAGDIV_NEWSPAPER_RULES}, 2)
     pool.start()
     urls = list(pages) * 2
     reactor = QueuedReactor()
@@ -224,9 +225,9 @@ OWNER = """
 import json, queue, time
 from pipelines.extensions.extraction_workers import ExtractorPool
 from parsing.article import extract_article
-from spiders.nationworldnews import TAGDIV_NEWSPAPER_RULES
+from spiders.site_spiders import NationworldnewsSpider
 
-pool = ExtractorPool(TAGDIV_NEWSPAPER_RULES, 2)
+pool = ExtractorPool({"": NationworldnewsSpider.profile.extraction}, 2)
 pool.start()
 done = queue.Queue()
 html = "<html><body><article><p>" + "The council met on Monday to vote. " * 20 + "</p></article>"
@@ -264,7 +265,7 @@ def test_workers_exit_when_their_owner_is_killed() -> None:
 
 def crawl_workers(processes: int) -> tuple[Crawler, ExtractionWorkers]:
     """The crawl's extraction workers extension, for the site's spider."""
-    crawler = get_crawler(NationWorldNewsSpider, {"EXTRACT_PROCESSES": processes})
+    crawler = get_crawler(NationworldnewsSpider, {"EXTRACT_PROCESSES": processes})
     crawler.spider = crawler._create_spider()
     return crawler, ExtractionWorkers.from_crawler(crawler)
 
@@ -283,7 +284,8 @@ def test_crawl_workers_start_with_the_spider_and_stop_after_it(
 ) -> None:
     crawler, workers = crawl_workers(2)
     pool = workers.pool
-    assert pool.rules is TAGDIV_NEWSPAPER_RULES
+    assert pool.rules[""] == TAGDIV_NEWSPAPER_RULES
+    assert set(pool.rules) == {"", "nationworldnews.com"}
     assert pool.in_process, "workers started before the spider opened"
     crawler.signals.send_catch_log(signals.spider_opened, spider=crawler.spider)
     try:
@@ -312,7 +314,7 @@ def test_workers_start_with_rules_already_used_in_this_process(
     rules = replace(TAGDIV_NEWSPAPER_RULES)
     url, html = next(iter(pages.items()))
     assert extract_article(html, url, rules) == expected[url]
-    pool = ExtractorPool(rules, 2)
+    pool = ExtractorPool({"": rules}, 2)
     try:
         pool.start()
         reactor = QueuedReactor()

@@ -12,8 +12,8 @@ from archive.known import KnownArticle
 from pipelines.items import NOT_MODIFIED, ArticleItem
 from pipelines.middlewares.warc_capture import FETCH_META_KEY, REVISIT_META_KEY
 from spiders.incremental import CrawlHistory
-from spiders.nationworldnews import NationWorldNewsSpider
 from spiders.news import KNOWN_META_KEY
+from spiders.site_spiders import NationworldnewsSpider
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
 LISTED = "https://nationworldnews.com/court-to-rule-on-challenge-to-district-map-in-lisbon/"
@@ -28,10 +28,13 @@ DATELESS = (
 )
 
 
-def new_spider() -> NationWorldNewsSpider:
+def new_spider() -> NationworldnewsSpider:
     # pages read in this process: a callback never waits for a worker
-    crawler = get_crawler(NationWorldNewsSpider, {"EXTRACT_PROCESSES": 0})
+    crawler = get_crawler(NationworldnewsSpider, {"EXTRACT_PROCESSES": 0})
     crawler.spider = crawler._create_spider()
+    for site in crawler.spider.sites.values():  # as once the site's sitemaps are read
+        site.families.paused = False
+        site.listings_open = 0
     return crawler.spider
 
 
@@ -53,7 +56,15 @@ def read_news_sitemap(spider) -> list:
     body = (FIXTURES / "news-sitemap.xml").read_bytes()
     url = "https://nationworldnews.com/news-sitemap.xml"
     response = XmlResponse(url, body=body, request=Request(url))
-    return list(spider.parse_sitemap(response))
+    sent = list(spider.parse_sitemap(response))
+    # the rest wait in their trap family for the verdict on the first
+    held = [
+        request
+        for site in spider.sites.values()
+        for family in site.families.families.values()
+        for request in family.backlog
+    ]
+    return sent + held
 
 
 def page_outputs(spider, url: str, html: str) -> list:
@@ -120,7 +131,7 @@ def _known(url: str, **changes) -> KnownArticle:
 
 def test_a_gone_article_listed_again_is_fetched_again() -> None:
     spider = new_spider()
-    spider.history = CrawlHistory(articles={LISTED: _known(LISTED, gone=True)})
+    spider.site_of(LISTED).history = CrawlHistory(articles={LISTED: _known(LISTED, gone=True)})
     (request,) = [r for r in read_news_sitemap(spider) if r.url == LISTED]
     assert request.meta[KNOWN_META_KEY] and 410 in request.meta["handle_httpstatus_list"]
 
@@ -128,14 +139,14 @@ def test_a_gone_article_listed_again_is_fetched_again() -> None:
 def test_a_listed_article_whose_date_did_not_move_is_not_fetched() -> None:
     spider = new_spider()
     known = _known(LISTED, published="2023-05-30T15:05:21+00:00")
-    spider.history = CrawlHistory(articles={LISTED: known})
+    spider.site_of(LISTED).history = CrawlHistory(articles={LISTED: known})
     assert LISTED not in {r.url for r in read_news_sitemap(spider)}
     assert spider.crawler.stats.get_value("archive/skipped_unchanged") == 1
 
 
 def test_an_identical_page_of_a_gone_article_marks_it_back() -> None:
     spider = new_spider()
-    spider.history = CrawlHistory(articles={LISTED: _known(LISTED, gone=True)})
+    spider.site_of(LISTED).history = CrawlHistory(articles={LISTED: _known(LISTED, gone=True)})
     request = Request(LISTED, meta={KNOWN_META_KEY: True, REVISIT_META_KEY: "identical"})
     request.meta[FETCH_META_KEY] = (7, "2026-11-29T10:00:00+00:00")
     response = HtmlResponse(LISTED, body=DATELESS.encode(), encoding="utf-8", request=request)

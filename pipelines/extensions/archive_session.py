@@ -73,8 +73,7 @@ class ArchiveSession:
         status = self.store.finish_run(_STATUS_BY_REASON.get(reason, reason), reason, stats)
         self.status = status
         if status == "failed":
-            logger.error(
-                "Run %d fetched nothing from the site: recorded as failed", self.store.run_id
-            )
+            # the spider has said why in one ERROR line (a site it could not reach)
+            logger.warning("Run %d fetched nothing: recorded as failed", self.store.run_id)
         self.store.db.close()
         self.lock.release()

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
@@ -29,8 +29,8 @@ from parsing.rules import GENERIC_RULES, ExtractionRules
 
 logger = logging.getLogger(__name__)
 
-# Set in each worker by `_start_worker`: the site's rules, sent once instead of per page.
-_worker_rules: ExtractionRules | None = None
+# Set in each worker by `_start_worker`: each site's rules, sent once instead of per page.
+_worker_rules: Mapping[str, ExtractionRules] | None = None
 _worker_log: list[logging.LogRecord] = []
 
 
@@ -59,7 +59,9 @@ def _watch_crawl(crawl_alive: Connection) -> None:
     os._exit(1)
 
 
-def _start_worker(rules: ExtractionRules, log_level: int, crawl_alive: Connection) -> None:
+def _start_worker(
+    rules: Mapping[str, ExtractionRules], log_level: int, crawl_alive: Connection
+) -> None:
     """Worker set-up: rules, log capture, signals left to the crawl, orphan watch."""
     global _worker_rules
     _worker_rules = rules
@@ -77,14 +79,17 @@ def _start_worker(rules: ExtractionRules, log_level: int, crawl_alive: Connectio
 
 
 def _in_worker(
-    task: Callable[[str | bytes, str, ExtractionRules], Any], html: str | bytes, url: str
+    task: Callable[[str | bytes, str, ExtractionRules], Any],
+    html: str | bytes,
+    url: str,
+    site: str,
 ) -> tuple[Any, list, int]:
-    """Run `extract_article` or `read_page` with the worker's rules; returns what it
-    logged and this worker's pid with its result."""
+    """Run `extract_article` or `read_page` with the worker's rules for the page's site;
+    returns what it logged and this worker's pid with its result."""
     assert _worker_rules is not None, "worker not initialised"
     _worker_log.clear()
     try:
-        return task(html, url, _worker_rules), list(_worker_log), os.getpid()
+        return task(html, url, rules_for(_worker_rules, site)), list(_worker_log), os.getpid()
     finally:
         _worker_log.clear()
 
@@ -94,11 +99,20 @@ def _warm_up() -> int:
     return os.getpid()
 
 
-def spider_rules(spider: object) -> ExtractionRules:
-    """The extraction rules of a spider (class or instance): its site profile's, or the
-    generic ones."""
+def spider_rules(spider: object) -> dict[str, ExtractionRules]:
+    """A spider's extraction rules by site address: each crawled site's profile's, and
+    under "" its own profile's (the generic rules when it has none)."""
     profile = getattr(spider, "profile", None)
-    return profile.extraction if profile is not None else GENERIC_RULES
+    rules = {"": profile.extraction if profile is not None else GENERIC_RULES}
+    sites = getattr(spider, "sites", None)
+    if isinstance(sites, dict):
+        rules.update({address: site.profile.extraction for address, site in sites.items()})
+    return rules
+
+
+def rules_for(rules: Mapping[str, ExtractionRules], site: str) -> ExtractionRules:
+    """The rules of a site, or the spider's own when the site has none of its own."""
+    return rules.get(site) or rules.get("") or GENERIC_RULES
 
 
 def default_processes() -> int:
@@ -110,15 +124,20 @@ def default_processes() -> int:
 
 
 class ExtractorPool:
-    """Runs `extract_article` and `read_page` for one site's rules in `processes` worker
-    processes.
+    """Runs `extract_article` and `read_page` with each site's rules (`spider_rules`) in
+    `processes` worker processes.
 
     With `processes=0`, or after the pool broke (a worker killed by the OOM killer, say),
     pages are extracted in the crawl's own process instead: slower, but nothing is lost.
     """
 
-    def __init__(self, rules: ExtractionRules, processes: int, log_level: int = logging.INFO):
-        self.rules = rules
+    def __init__(
+        self,
+        rules: Mapping[str, ExtractionRules],
+        processes: int,
+        log_level: int = logging.INFO,
+    ):
+        self.rules = dict(rules)
         self.processes = processes
         self.log_level = log_level
         self.worker_pids: set[int] = set()
@@ -168,11 +187,13 @@ class ExtractorPool:
         html: str | bytes,
         url: str,
         on_done: Callable[[Future], None],
+        site: str = "",
     ) -> None:
-        """Run `task` (`extract_article` or `read_page`) on a page in a worker; `on_done`
-        gets the future of (result, log records, worker pid), called in a pool thread."""
+        """Run `task` (`extract_article` or `read_page`) on a page of `site` in a worker;
+        `on_done` gets the future of (result, log records, worker pid), called in a pool
+        thread."""
         assert self._executor is not None
-        self._executor.submit(_in_worker, task, html, url).add_done_callback(on_done)
+        self._executor.submit(_in_worker, task, html, url, site).add_done_callback(on_done)
 
     def deferred(
         self,
@@ -180,23 +201,36 @@ class ExtractorPool:
         html: str | bytes,
         url: str,
         reactor: Any,
+        site: str = "",
     ) -> Deferred:
         """A Deferred firing, in the reactor's thread, with what `task` gives for the page;
         the task runs here when there are no workers (left)."""
         done: Deferred = Deferred()
         if self._executor is None:
-            done.callback(task(html, url, self.rules))
+            done.callback(self.run_here(task, html, url, site))
             return done
 
         def on_done(future: Future) -> None:
-            reactor.callFromThread(self._deliver, future, done, lambda: task(html, url, self.rules))
+            reactor.callFromThread(
+                self._deliver, future, done, lambda: self.run_here(task, html, url, site)
+            )
 
         try:
-            self.submit(task, html, url, on_done)
+            self.submit(task, html, url, on_done, site)
         except (BrokenProcessPool, RuntimeError) as exc:
             self._broken(exc)
-            done.callback(task(html, url, self.rules))
+            done.callback(self.run_here(task, html, url, site))
         return done
+
+    def run_here(
+        self,
+        task: Callable[[str | bytes, str, ExtractionRules], Any],
+        html: str | bytes,
+        url: str,
+        site: str = "",
+    ) -> Any:
+        """`task` on a page of `site`, in this process."""
+        return task(html, url, rules_for(self.rules, site))
 
     def _deliver(self, future: Future, done: Deferred, in_process: Callable[[], Any]) -> None:
         try:
@@ -286,11 +320,12 @@ async def in_workers(
     task: Callable[[str | bytes, str, ExtractionRules], Any],
     html: str | bytes,
     url: str,
+    site: str = "",
 ) -> Any:
-    """`task` (`extract_article` or `read_page`) on a page, in the pool's workers, awaited
-    without blocking the reactor."""
+    """`task` (`extract_article` or `read_page`) on a page of `site`, in the pool's
+    workers, awaited without blocking the reactor."""
     if pool.in_process:
-        return task(html, url, pool.rules)
+        return pool.run_here(task, html, url, site)
     from twisted.internet import reactor
 
-    return await maybe_deferred_to_future(pool.deferred(task, html, url, reactor))
+    return await maybe_deferred_to_future(pool.deferred(task, html, url, reactor, site))

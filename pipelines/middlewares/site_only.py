@@ -1,11 +1,11 @@
-"""Keep every request on the crawled site: same host AND port, http(s) only.
+"""Keep every request on the crawled sites: same host AND port, http(s) only.
 
 Scrapy's own OffsiteMiddleware compares host names, so a link or a redirect to another
 server on the same host (`127.0.0.1:8081` from a site on `127.0.0.1:8080`) gets through,
 and it lets non-HTTP schemes pass to their download handlers (`file:`, `data:`, `ftp:`).
 This middleware runs first in the downloader (priority 50, before robots.txt at 100, so no
 other site's robots.txt is fetched either) and drops any request, redirects included, that
-the spider's `UrlPolicy.on_site` refuses.
+the spider's `on_site` refuses (each crawled site's `UrlPolicy.on_site`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 class SiteOnlyMiddleware:
-    """Drops requests for another site than the spider's; logs each other site once."""
+    """Drops requests for other sites than the crawled ones; logs each other site once."""
 
     def __init__(self, crawler: Crawler, stats: StatsCollector):
         self.crawler = crawler
@@ -31,13 +31,13 @@ class SiteOnlyMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteOnlyMiddleware:
-        """Follow the crawl's spider, whose `policy` says what its site is."""
+        """Follow the crawl's spider, whose `on_site` says what its sites are."""
         return cls(crawler, crawler.stats)
 
     def process_request(self, request: Request) -> None:
-        """Let on-site http(s) requests through; raise IgnoreRequest for the rest."""
-        policy = getattr(self.crawler.spider, "policy", None)
-        if policy is None or policy.on_site(request.url):
+        """Let requests for the crawled sites through; raise IgnoreRequest for the rest."""
+        on_site = getattr(self.crawler.spider, "on_site", None)
+        if on_site is None or on_site(request.url):
             return
         parts = urlsplit(request.url)
         where = f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:"
@@ -45,10 +45,9 @@ class SiteOnlyMiddleware:
         if where not in self._seen:
             self._seen.add(where)
             logger.info(
-                "Not fetching %s: %s is not the crawled site %s (further requests there "
-                "are dropped quietly)",
+                "Not fetching %s: %s is not a crawled site (further requests there are "
+                "dropped quietly)",
                 request.url[:200],
                 where,
-                policy.address,
             )
-        raise IgnoreRequest(f"not on the crawled site: {request.url[:200]}")
+        raise IgnoreRequest(f"not on a crawled site: {request.url[:200]}")

@@ -1,0 +1,1 @@
+"""The Riverside Courier: a second replica news site, built differently from tests/site/."""

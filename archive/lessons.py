@@ -54,3 +54,12 @@ def record_lesson(
                values (?, ?, ?, ?, ?, ?, ?) on conflict (site, kind, key) do nothing""",
             [site, kind, key, example, pages, run_id, learned_at],
         )
+
+
+def forget_lesson(db: Database, site: str, kind: str, key: str, *, run_id: int | None) -> None:
+    """Take back a lesson this run recorded and then found wrong (a family reopened)."""
+    with db.atomic():
+        db.execute(
+            "delete from site_lessons where site = ? and kind = ? and key = ? and run_id is ?",
+            [site, kind, key, run_id],
+        )

@@ -25,7 +25,13 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from archive.lessons import MEANINGLESS_PARAM, TRAP_FAMILY, load_lessons, record_lesson
+from archive.lessons import (
+    MEANINGLESS_PARAM,
+    TRAP_FAMILY,
+    forget_lesson,
+    load_lessons,
+    record_lesson,
+)
 from archive.models import Article
 from archive.sites import site_address
 from archive.store import utc_now
@@ -266,15 +272,28 @@ class NewsSpider(Spider):
         site.failures.clear()
 
     def request_scheduled(self, request: Request, spider: Spider) -> None:
-        """A page that redirects to another host brought nothing: a fruitless verdict now,
-        as Scrapy's off-site filter drops the redirect without a word to the spider."""
+        """Judge a redirect before it goes out. One to another host brought nothing (Scrapy's
+        off-site filter drops it without a word to the spider); one to a page this crawl
+        has asked for, or an earlier one archived (a `?p=` shortlink, a slug without its
+        slash), is a duplicate: dropped, a fruitless verdict either way."""
         from twisted.internet import reactor  # the one Scrapy installed, not a default
 
         if request.meta.get(FAMILY_META_KEY) is None or not request.meta.get("redirect_urls"):
             return
         site = self.site_of_request(request)
-        if site is not None and self.site_of(request.url) is None:
+        if site is None:
+            return
+        if self.site_of(request.url) is None:
             reactor.callLater(0, self._judge, site, request, fruitful=False)
+            return
+        if request.meta.get(TRUSTED_META_KEY):
+            return
+        url = site.policy.canonical(request.url)
+        if url in self._queued or not site.is_new(url):
+            self.crawler.stats.inc_value("traps/duplicates_avoided")
+            reactor.callLater(0, self._judge, site, request, fruitful=False)
+            raise IgnoreRequest(f"redirect to a page already asked for: {url}")
+        self._queued.add(url)
 
     def request_dropped(self, request: Request, spider: Spider) -> None:
         """A request the scheduler dropped. A page answered by a redirect to another host
@@ -297,10 +316,7 @@ class NewsSpider(Spider):
             reactor.callLater(0, self._send, site, held)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        """Remember the families cut off; one ERROR line for each site that never answered."""
-        for site in self.sites.values():
-            for family in site.families.cut_here():
-                self._remember(site, TRAP_FAMILY, family.key, family.example, family.fetched)
+        """One ERROR line for each site that never answered, naming why."""
         for site in self.sites.values():
             if site.responded or not site.failures:
                 continue
@@ -525,12 +541,22 @@ class NewsSpider(Spider):
                 family.fetched,
                 family.example,
             )
+            self._remember(site, TRAP_FAMILY, family.key, family.example, family.fetched)
         for family in reopened:
             logger.info(
                 "Reopened %s on %s: a page it led to brought a new article",
                 family.key,
                 site.address,
             )
+            session = self.crawler.get_extension(ArchiveSession)
+            if session is not None:
+                forget_lesson(
+                    session.store.db,
+                    site.address,
+                    TRAP_FAMILY,
+                    family.key,
+                    run_id=session.store.run_id,
+                )
         if newly_cut or reopened:
             cut = [f for s in self.sites.values() for f in s.families.cut_here()]
             stats.set_value("traps/families_cut", len(cut))
@@ -641,7 +667,10 @@ class NewsSpider(Spider):
         fruitful = False
         if page.is_article:
             item = self._article_item(site, response, page.canonical_url, reading.article)
-            if item is not None:
+            if item is not None and item.url in site.articles_read:
+                # the same article under another URL: stored once, under its canonical URL
+                self.crawler.stats.inc_value("traps/duplicate_articles")
+            elif item is not None:
                 fruitful = site.is_new(item.url)
                 site.articles_read.add(item.url)
                 site.article_families.add(family_of(item.url))

@@ -83,7 +83,15 @@ def test_news_sitemap_date_reaches_the_item() -> None:
     requests = read_news_sitemap(spider)
     assert LISTED in {r.url for r in requests}
     assert page_item(spider, LISTED, DATELESS).article.published == "2023-05-30T15:05:21+00:00"
-    # reached through a tracking-parameter twin, it is still the same page
+    # the same article again, under a tracking-parameter twin: stored once
+    twin = LISTED + "?utm_source=feed"
+    assert not [o for o in page_outputs(spider, twin, DATELESS) if isinstance(o, ArticleItem)]
+    assert spider.crawler.stats.get_value("traps/duplicate_articles") == 1
+
+
+def test_news_sitemap_date_reaches_an_item_reached_through_a_twin() -> None:
+    spider = new_spider()
+    read_news_sitemap(spider)
     twin = page_item(spider, LISTED + "?utm_source=feed", DATELESS)
     assert twin.url == LISTED
     assert twin.article.published == "2023-05-30T15:05:21+00:00"

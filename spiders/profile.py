@@ -48,8 +48,6 @@ TRACKING_PARAMS = (
     "_ga",
     "_hsenc",
     "_hsmi",
-    "replytocom",
-    "share",
     "amp",
     "print",
     "noamp",
@@ -59,7 +57,7 @@ TRACKING_PARAMS = (
 WORDPRESS_TRAPS = (
     r"^/wp-(?:admin|json|includes|content)/",
     r"^/(?:wp-login|wp-comments-post|xmlrpc|wp-cron|wp-signup)\.php",
-    r"[?&](?:s|p|page_id|attachment_id|preview|action|orderby|filter_[a-z_]+)=",
+    r"[?&](?:s|page_id|attachment_id|preview|action|orderby|filter_[a-z_]+)=",
     r"^/search/",
     r"/amp/?$",
     r"/(?:feed|rss2?|atom|rdf)(?:/[a-z0-9]+)?/?$",

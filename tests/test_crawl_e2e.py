@@ -82,7 +82,7 @@ def _is_trap(path: str) -> bool:
     parts = urlsplit(path)
     keys = {key for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
     return bool(
-        keys & {"replytocom", "s", "print", "p", "share", "amp"}
+        keys & {"s", "print", "amp"}
         or any(key.startswith("utm_") for key in keys)
         or (
             re.search(r"/amp/$|/feed/$|^/\d{4}/\d{2}/(\d{2}/)?$|^/wp-json/|^/comments/", parts.path)
@@ -94,6 +94,15 @@ def _is_trap(path: str) -> bool:
 def test_no_trap_url_is_requested(crawl: Crawl) -> None:
     traps = [r.path for r in crawl.requests if _is_trap(r.path)]
     assert traps == []
+
+
+@pytest.mark.parametrize("name", ["replytocom", "p"])
+def test_duplicates_the_default_lists_do_not_name_cost_a_few_requests(
+    crawl: Crawl, name: str
+) -> None:
+    # learned from canonical links, or cut as a family whose pages bring nothing new
+    paths = [r.path for r in crawl.requests if f"?{name}=" in r.path or f"&{name}=" in r.path]
+    assert 1 <= len(paths) <= 6, paths
 
 
 def test_no_robots_disallowed_url_is_requested(crawl: Crawl) -> None:

@@ -68,8 +68,14 @@ def test_second_state_fetches_discovery_pages_changes_and_unlisted_revisits(runs
     changes = runs.second.changes
     changed = {*changes.new, *changes.changed, *changes.touched, *changes.deleted}
     unlisted = {a.path for a in runs.first.articles if a.reach == "category_only"}
+    # `?p=` shortlinks are not in the default lists: a few are spent before their family
+    # is judged (each redirects to an article)
+    shortlinks = [r.path for r in runs.requests[1] if r.path.startswith("/?p=")]
+    assert len(shortlinks) <= 6, shortlinks
     for record in runs.requests[1]:
         path = record.path
+        if path in shortlinks:
+            continue
         discovery = path in ("/robots.txt", "/", "/feed/") or "sitemap" in path
         section_front = re.fullmatch(r"/category/[^/]+/", path) is not None
         revisit = path in unlisted and record.status == 304

@@ -78,6 +78,8 @@ DOWNLOADER_MIDDLEWARES = {
     "pipelines.middlewares.site_only.SiteOnlyMiddleware": 50,
     # Each site its own download slot (politeness per site, even on one host).
     "pipelines.middlewares.site_slots.SiteSlotMiddleware": 60,
+    # Requests that a parameter learned since they were queued makes duplicates.
+    "pipelines.middlewares.learned_duplicates.LearnedDuplicatesMiddleware": 70,
     # Just before RetryMiddleware (550) in the response chain.
     "pipelines.middlewares.retry_after.RetryAfterMiddleware": 555,
     # Just before RedirectMiddleware (600): logs redirect loops and over-long chains.

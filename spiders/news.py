@@ -37,7 +37,7 @@ from archive.sites import site_address
 from archive.store import utc_now
 from parsing.feed import parse_feed
 from parsing.metadata import iso_date
-from parsing.page import HtmlPage, read_page
+from parsing.page import read_page
 from parsing.sitemap import parse_sitemap
 from pipelines.extensions.archive_session import ArchiveSession
 from pipelines.extensions.extraction_workers import ExtractionWorkers, ExtractorPool, in_workers
@@ -46,7 +46,7 @@ from pipelines.middlewares.warc_capture import FETCH_META_KEY, REVISIT_META_KEY
 from spiders.families import family_of
 from spiders.incremental import CrawlHistory, is_section_front
 from spiders.profile import WORDPRESS, SiteProfile, load_profiles
-from spiders.site_crawl import SiteCrawl
+from spiders.site_crawl import EarlyPage, SiteCrawl
 from spiders.urls import base_url_from, site_host
 
 logger = logging.getLogger(__name__)
@@ -294,6 +294,19 @@ class NewsSpider(Spider):
             reactor.callLater(0, self._judge, site, request, fruitful=False)
             raise IgnoreRequest(f"redirect to a page already asked for: {url}")
         self._queued.add(url)
+
+    def learned_duplicate(self, request: Request) -> str | None:
+        """The URL of a page already asked for that `request` is, by what the crawl has
+        learned since it was queued (a meaningless parameter); None when it is not."""
+        if request.meta.get(FAMILY_META_KEY) is None or request.meta.get(TRUSTED_META_KEY):
+            return None
+        site = self.site_of_request(request)
+        if site is None:
+            return None
+        url = site.policy.canonical(request.url)
+        if url == request.url or (url not in self._queued and site.is_new(url)):
+            return None
+        return url
 
     def request_dropped(self, request: Request, spider: Spider) -> None:
         """A request the scheduler dropped. A page answered by a redirect to another host
@@ -590,6 +603,8 @@ class NewsSpider(Spider):
         revisit the archived articles no sitemap listed this time."""
         released = False
         for site in self.sites.values():
+            if site.early_pages:  # no article was ever read: they brought nothing
+                self._judge_early_pages(site)
             # a request the dupefilter or a redirect swallowed never gives its verdict
             for held in site.families.release_stalled():
                 released = self._send(site, held) > 0 or released
@@ -677,32 +692,52 @@ class NewsSpider(Spider):
                 self._queued.add(item.url)  # stored once, under its canonical URL
                 yield item
         links = [url for link in page.links if (url := site.policy.follow(link))]
-        self._learn_from(site, response, page, links)
+        # links to pages no one had asked for (new articles, once it is known what one is)
+        fresh = [u for u in dict.fromkeys(links) if u not in self._queued and site.is_new(u)]
+        seen = EarlyPage(
+            response.request, response.url, page.canonical_url, page.is_article, links, fresh
+        )
+        # Until an article has been read there is no telling which links lead to articles:
+        # the page is judged, and compared with its twins, once the first one has been.
+        early = not site.article_families
+        if not early:
+            self._learn_from(site, seen)
         parent = response.meta.get(FAMILY_META_KEY)
         lineage = tuple(
             dict.fromkeys(((parent,) if parent else ()) + response.meta.get(LINEAGE_META_KEY, ()))
         )[:LINEAGE_DEPTH]
         for url in links:
-            new_link = (
-                url not in self._queued
-                and site.is_new(url)
-                and family_of(url) in site.article_families
-            )
-            fruitful = fruitful or new_link
             if request := self._page_request(site, url, lineage=lineage):
                 yield request
-        self._judge(site, response.request, fruitful=fruitful)
+        if early:
+            site.early_pages.append(seen)
+            return
+        self._judge(site, response.request, fruitful=fruitful or self._leads_on(site, seen))
+        if site.early_pages:
+            self._judge_early_pages(site)
 
-    def _learn_from(
-        self, site: SiteCrawl, response: Response, page: HtmlPage, links: list[str]
-    ) -> None:
+    def _leads_on(self, site: SiteCrawl, seen: EarlyPage) -> bool:
+        """Whether a page linked to a new URL in a family where articles live."""
+        return any(family_of(url) in site.article_families for url in seen.fresh)
+
+    def _judge_early_pages(self, site: SiteCrawl) -> None:
+        """Learn from and judge the pages read before the site's first article."""
+        early, site.early_pages = site.early_pages, []
+        for seen in early:
+            if site.article_families:
+                self._learn_from(site, seen)
+            self._judge(site, seen.request, fruitful=self._leads_on(site, seen))
+
+    def _learn_from(self, site: SiteCrawl, seen: EarlyPage) -> None:
         """Learn which query parameters change nothing, from what the page says it is."""
-        canonical = page.canonical_url
+        canonical = seen.canonical_url
         if canonical is not None:
             canonical = site.policy.canonical(canonical) if site.policy.on_site(canonical) else None
-        fingerprint = frozenset(url for url in links if family_of(url) in site.article_families)
+        fingerprint = frozenset(
+            url for url in seen.links if family_of(url) in site.article_families
+        )
         learned = site.queries.observe(
-            site.policy.canonical(response.url), canonical, page.is_article, fingerprint
+            site.policy.canonical(seen.url), canonical, seen.is_article, fingerprint
         )
         if not learned:
             return

@@ -14,6 +14,18 @@ from spiders.urls import UrlPolicy
 
 
 @dataclass
+class EarlyPage:
+    """A page read before the site's first article: what its verdict and lessons need."""
+
+    request: Any  # the scrapy Request, whose meta holds the page's trap family
+    url: str
+    canonical_url: str | None
+    is_article: bool
+    links: list[str]
+    fresh: list[str]  # links to pages no one had asked for when the page was read
+
+
+@dataclass
 class SiteCrawl:
     """Everything a crawl knows and decides about one of its sites."""
 
@@ -33,6 +45,8 @@ class SiteCrawl:
     # sitemaps and feeds asked for and not read yet, plus one until the sitemaps are asked for
     listings_open: int = 1
     sitemaps_asked: bool = False
+    # pages read before the first article, waiting for their verdicts (`EarlyPage`)
+    early_pages: list[EarlyPage] = field(default_factory=list)
 
     @classmethod
     def start(cls, profile: SiteProfile, patience: int) -> SiteCrawl:

@@ -34,7 +34,7 @@ def clean_text(tree: HtmlElement, url: str, rules: ExtractionRules = GENERIC_RUL
     # trafilatura prunes its own copy of the tree, so the page is never copied twice.
     body = rules.body(tree)
     if body is tree:
-        # No body container known: trafilatura and readability have to agree on it.
+        # No body container known: trafilatura's text, cut only on evidence (parsing.body).
         text = article_body(tree, url, rules.prune_xpath)
     else:
         text = extract(body, url=url, prune_xpath=rules.prune_xpath, options=CONTAINER_OPTIONS)

@@ -82,3 +82,47 @@ def bootstrap_std(scores: Sequence[PageScore], resamples: int = 1000, seed: int 
         statistics.stdev(s.f1 for s in runs),
         statistics.stdev(s.accuracy for s in runs),
     )
+
+
+def page_f1(score: PageScore) -> float:
+    """One page's F1 (0 for an empty prediction)."""
+    p, r = score.precision or 0.0, score.recall
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+# A page is catastrophic for an extractor when the baseline does well on it and the
+# extractor keeps little of it: silent data loss, whatever the average says.
+CATASTROPHE_BASELINE = 0.8
+CATASTROPHE_OURS = 0.5
+
+
+def catastrophic(ours: Sequence[PageScore], baseline: Sequence[PageScore]) -> list[int]:
+    """Indexes of pages where the baseline's F1 is >= 0.8 and ours < 0.5."""
+    return [
+        i
+        for i, (mine, theirs) in enumerate(zip(ours, baseline, strict=True))
+        if page_f1(theirs) >= CATASTROPHE_BASELINE and page_f1(mine) < CATASTROPHE_OURS
+    ]
+
+
+# A paragraph of the truth counts as kept when this share of its shingles is predicted.
+PARAGRAPH_KEPT = 0.5
+
+
+def paragraph_recall(truth: str, prediction: str) -> float:
+    """The share of the truth's paragraphs (lines) that the prediction keeps."""
+    paragraphs = [line for line in truth.splitlines() if tokens(line)]
+    if not paragraphs:
+        return 1.0
+    got = shingles(prediction)
+    predicted_words = f" {' '.join(tokens(prediction))} "
+    kept = 0
+    for paragraph in paragraphs:
+        words = tokens(paragraph)
+        if len(words) < SHINGLE:  # too short for a shingle of its own: look for its words
+            kept += f" {' '.join(words)} " in predicted_words
+            continue
+        wanted = shingles(paragraph)
+        found = sum((wanted & got).values())
+        kept += found >= PARAGRAPH_KEPT * sum(wanted.values())
+    return kept / len(paragraphs)

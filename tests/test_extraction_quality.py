@@ -7,8 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
+from trafilatura import extract
 
-from benchmarks.metric import score_page, shingles, summarise
+from benchmarks.metric import (
+    catastrophic,
+    page_f1,
+    paragraph_recall,
+    score_page,
+    shingles,
+    summarise,
+)
 from parsing.article import extract_article
 
 BENCHMARK = Path(__file__).parent / "fixtures" / "extraction_benchmark"
@@ -25,14 +33,36 @@ def test_subset_is_every_ninth_page() -> None:
     ]
 
 
-def test_generic_extraction_f1_above_floor() -> None:
+def fixture_pages() -> list[tuple[str, str, str]]:
+    """(html, url, truth) of the subset's pages, by id."""
     truth = json.loads((BENCHMARK / "ground-truth.json").read_text(encoding="utf-8"))
-    scores = []
+    pages = []
     for item_id, page in sorted(truth.items()):
         html = gzip.decompress((BENCHMARK / "html" / f"{item_id}.html.gz").read_bytes())
-        article = extract_article(html.decode("utf-8"), page["url"])
-        scores.append(score_page(page["articleBody"], article.text if article else ""))
-    assert summarise(scores).f1 >= F1_FLOOR
+        pages.append((html.decode("utf-8"), page["url"], page["articleBody"]))
+    return pages
+
+
+@pytest.fixture(scope="module")
+def scored() -> tuple[list, list]:
+    """Page scores of the project and of plain trafilatura on the subset."""
+    ours, theirs = [], []
+    for html, url, truth in fixture_pages():
+        article = extract_article(html, url)
+        ours.append(score_page(truth, article.text if article else ""))
+        theirs.append(score_page(truth, extract(html, include_comments=False) or ""))
+    return ours, theirs
+
+
+def test_generic_extraction_f1_above_floor(scored: tuple[list, list]) -> None:
+    ours, _ = scored
+    assert summarise(ours).f1 >= F1_FLOOR
+
+
+def test_no_page_is_lost_where_trafilatura_keeps_it(scored: tuple[list, list]) -> None:
+    ours, theirs = scored
+    assert catastrophic(ours, theirs) == []
+    assert summarise(ours).recall >= summarise(theirs).recall
 
 
 # --- the metric itself, on hand-made texts ---------------------------------------------
@@ -83,3 +113,20 @@ def test_empty_prediction_costs_recall_only() -> None:
     r = (0 + 1 + 2 / 3) / 3
     assert summary.f1 == pytest.approx(2 * r / (1 + r))
     assert summary.accuracy == pytest.approx(1 / 3)
+
+
+def test_catastrophic_pages_and_page_f1() -> None:
+    good, empty = score_page("a b c d e", "a b c d e"), score_page("a b c d e", "")
+    part = score_page("a b c d e f g h i j k", "a b c d e")  # P 1, R 2/8
+    assert page_f1(good) == 1.0 and page_f1(empty) == 0.0
+    assert page_f1(part) == pytest.approx(2 * 0.25 / 1.25)
+    assert catastrophic([good, empty, part], [good, good, good]) == [1, 2]
+    assert catastrophic([empty], [part]) == []  # the baseline did badly there too
+
+
+def test_paragraph_recall_counts_paragraphs_mostly_kept() -> None:
+    truth = "one two three four five\nsix seven eight nine ten\neleven twelve"
+    assert paragraph_recall(truth, truth) == 1.0
+    assert paragraph_recall(truth, "one two three four five eleven twelve") == pytest.approx(2 / 3)
+    assert paragraph_recall(truth, "") == 0.0
+    assert paragraph_recall("", "anything") == 1.0

@@ -53,9 +53,13 @@ CONTAINS = 0.9
 # (related stories, "Read more: ..."), not the article's own prose.
 TEASER_LINK_LENGTH = 30
 TEASER_SHARE = 0.8
+# ...or a link behind a label this short: "Read more:", "See also:", "Related:".
+LABEL_CHARS = 20
 # How far above the paragraphs' container the article's chunks are looked for.
 CHUNK_LEVELS = 3
 _WORD = re.compile(r"\w+")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "u", "small", "font", "mark", "cite"})
 # Where a page says its article is.
 _DECLARED = "//article | //*[@itemprop='articleBody']"
 
@@ -122,8 +126,14 @@ def paragraph_elements(tree: HtmlElement, paragraphs: list[str]) -> list[HtmlEle
             continue
         current = found[i]
         # Elements come parents first: a later one with the same text inside the first
-        # found is smaller; one elsewhere (the same line in a sidebar) is not it.
-        if current is None or any(a is current for a in element.iterancestors()):
+        # found is smaller; one elsewhere (the same line in a sidebar) is not it, unless
+        # the first was a link or an emphasis in a longer line and this one is a line of
+        # its own (a list item that names a story linked above it).
+        if (
+            current is None
+            or any(a is current for a in element.iterancestors())
+            or (current.tag in _INLINE and element.tag not in _INLINE)
+        ):
             found[i] = element
     return found
 
@@ -146,21 +156,35 @@ def main_block(paragraphs: list[str], elements: list[HtmlElement | None]) -> Htm
     return max(enough, key=lambda a: depth[a], default=None)
 
 
-def within_main_block(tree: HtmlElement, text: str) -> str:
-    """`text` without its leading and trailing paragraphs found outside the main block."""
+Located = tuple[list[str], list[HtmlElement | None]]
+
+
+def locate(tree: HtmlElement, text: str) -> Located:
+    """The text's non-empty paragraphs, each with its element of the page (or None)."""
     paragraphs = [p for p in text.splitlines() if p.strip()]
+    return paragraphs, paragraph_elements(tree, paragraphs)
+
+
+def trim_to_main_block(located: Located) -> Located:
+    """Without the leading and trailing paragraphs found outside the main block."""
+    paragraphs, elements = located
     if len(paragraphs) < MIN_PARAGRAPHS:
-        return text
-    elements = paragraph_elements(tree, paragraphs)
+        return located
     block = main_block(paragraphs, elements)
     if block is None:
-        return text
+        return located
     # a paragraph not found in the page gives no evidence either way: it stays
     inside = [
         e is None or e is block or any(a is block for a in e.iterancestors()) for e in elements
     ]
     first, last = inside.index(True), len(inside) - inside[::-1].index(True)
-    return "\n".join(paragraphs[first:last])
+    return paragraphs[first:last], elements[first:last]
+
+
+def within_main_block(tree: HtmlElement, text: str) -> str:
+    """`text` without its leading and trailing paragraphs found outside the main block."""
+    paragraphs, _ = trim_to_main_block(locate(tree, text))
+    return "\n".join(paragraphs)
 
 
 def _container(tree: HtmlElement, text: str) -> HtmlElement | None:
@@ -211,21 +235,54 @@ def continued_text(tree: HtmlElement, url: str, text: str, prune_xpath: str | No
     return whole if share_in(ours, theirs) >= CONTAINS and len(theirs) > len(ours) else text
 
 
-def without_teasers(text: str, tree: HtmlElement) -> str:
-    """`text` without the paragraphs that are mostly one link to another page."""
-    links = {
-        t
-        for a in tree.iter("a")
+def _link_text(element: HtmlElement) -> tuple[int, int]:
+    """(characters of link text, longest link) in an element: links to other pages only."""
+    links = [element] if element.tag == "a" else []
+    links += element.iterdescendants("a")
+    if not links:  # the whole line may be the text of a link around it
+        links = [a for a in element.iterancestors("a")][:1]
+    lengths = [
+        len(_normal(a.text_content()))
+        for a in links
         if not (a.get("href") or "").startswith("#")  # a table of contents, a footnote
-        and len(t := _normal(a.text_content())) >= TEASER_LINK_LENGTH
-    }
-    kept = []
-    for paragraph in text.splitlines():
-        words = paragraph.lstrip("-• ").strip()
-        longest = max((len(link) for link in links if link in words), default=0)
-        if not words or longest < TEASER_SHARE * len(words):
-            kept.append(paragraph)
-    return "\n".join(kept)
+    ]
+    return sum(lengths), max(lengths, default=0)
+
+
+def _is_heading(element: HtmlElement | None) -> bool:
+    """Whether a line of the text is a heading of the page (a linked crosshead, say)."""
+    if element is None:
+        return False
+    return any(e.tag in _HEADINGS for e in (element, *element.iterancestors()))
+
+
+def drop_teasers(located: Located) -> Located:
+    """Without the paragraphs that are mostly the text of their own link to another page:
+    at the edges all of them, inside the text all but headings (a linked crosshead). A
+    line the page does not show as such gives no evidence and stays."""
+    paragraphs, elements = located
+    teaser = []
+    for paragraph, element in zip(paragraphs, elements, strict=True):
+        words = _normal(paragraph.lstrip("-• "))
+        is_teaser = False
+        if element is not None and words:
+            linked, longest = _link_text(element)
+            # mostly its link, or its link behind a label ("Read more:", "See also:")
+            is_teaser = longest >= TEASER_LINK_LENGTH and (
+                linked >= TEASER_SHARE * len(words) or len(words) - linked <= LABEL_CHARS
+            )
+        teaser.append(is_teaser)
+    if all(teaser):
+        return [], []
+    first, last = teaser.index(False), len(teaser) - teaser[::-1].index(False)
+    kept = [i for i in range(first, last) if not teaser[i] or _is_heading(elements[i])]
+    return [paragraphs[i] for i in kept], [elements[i] for i in kept]
+
+
+def without_teasers(text: str, tree: HtmlElement) -> str:
+    """`text` without the paragraphs that are mostly the text of their own link."""
+    paragraphs, _ = drop_teasers(locate(tree, text))
+    return "\n".join(paragraphs)
 
 
 def article_body(tree: HtmlElement, url: str, prune_xpath: str | None = None) -> str:
@@ -234,4 +291,5 @@ def article_body(tree: HtmlElement, url: str, prune_xpath: str | None = None) ->
     if looks_cut_short(tree, text):
         text = longer_holding(text, full_text(tree, url, prune_xpath))
     text = continued_text(tree, url, text, prune_xpath)
-    return without_teasers(within_main_block(tree, text), tree)
+    paragraphs, _ = drop_teasers(trim_to_main_block(locate(tree, text)))
+    return "\n".join(paragraphs)

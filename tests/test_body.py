@@ -94,3 +94,27 @@ def test_article_body_of_a_plain_page_keeps_every_paragraph() -> None:
     text = article_body(tree, "https://example.org/bridge-vote/")
     assert all(p in text.splitlines() for p in PROSE)
     assert "Copyright" not in text and "Home" not in text
+
+
+def test_a_linked_crosshead_stays_a_teaser_at_the_end_goes() -> None:
+    crosshead = "The history of the bridge and of the votes before this one"
+    teaser = "Read next: the mayor answers questions about the bridge budget"
+    tree = page(
+        paragraphs(PROSE[:2])
+        + f"<h2><a href='history.html'>{crosshead}</a></h2>"
+        + paragraphs(PROSE[2:])
+        + f"<p><a href='mayor.html'>{teaser}</a></p>"
+    )
+    text = "\n".join([*PROSE[:2], crosshead, *PROSE[2:], teaser])
+    assert without_teasers(text, tree).splitlines() == [*PROSE[:2], crosshead, *PROSE[2:]]
+
+
+def test_a_line_that_is_a_link_elsewhere_on_the_page_stays() -> None:
+    # the sidebar links to a story whose title the article quotes: the quote is no teaser
+    quote = "Council approves the new bridge budget after long debate"
+    tree = page(
+        paragraphs(PROSE[:2]) + f"<blockquote>{quote}</blockquote>" + paragraphs(PROSE[2:]),
+        after=f"<ul><li><a href='budget.html'>{quote}</a></li></ul>",
+    )
+    text = "\n".join([*PROSE[:2], quote, *PROSE[2:]])
+    assert without_teasers(text, tree) == text

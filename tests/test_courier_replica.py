@@ -125,11 +125,11 @@ def test_expected_text_is_the_story_only(site: CourierSite) -> None:
     page = html(site, article.path)
     content = page.split('<div class="entry-content">', 1)[1].split('<div class="sharedaddy', 1)[0]
     for line in article.expected_text.split("\n"):
-        assert theme.text(line) in content
+        assert theme.text(line.removeprefix("- ")) in content
     caption = next(b.text for b in article.blocks if b.kind == "figure")
     assert theme.text(caption) in content and caption not in article.expected_text
     items = next(b.items for b in article.blocks if b.kind == "ul")
-    assert "\n".join(items) in article.expected_text
+    assert "\n".join(f"- {item}" for item in items) in article.expected_text
     teaser = next(a for a in site.articles if any(b.kind == "readmore" for b in a.blocks))
     block = next(b for b in teaser.blocks if b.kind == "readmore")
     target = site.article_by_id(block.target)
@@ -140,8 +140,8 @@ def test_expected_text_is_the_story_only(site: CourierSite) -> None:
         page = html(site, article.path)
         body = page.split('<div class="entry-content">', 1)[1].split('<div class="sharedaddy')[0]
         texts = [
-            unescape(re.sub(r"<[^>]+>", "", inner))
-            for _, inner in re.findall(r"<(p|h2|h3|li)[^>]*>(.*?)</\1>", body)
+            ("- " if tag == "li" else "") + unescape(re.sub(r"<[^>]+>", "", inner))
+            for tag, inner in re.findall(r"<(p|h2|h3|li)[^>]*>(.*?)</\1>", body)
         ]
         story = [t for t in texts if not t.startswith("Read more:")]
         assert "\n".join(story) == article.expected_text

@@ -144,6 +144,12 @@ def test_both_replicas_fully_covered_within_the_budget(
     assert archived == done.expected  # every article, and nothing that is not one
     per_article = len(done.paths) / len(archived)
     assert per_article <= BUDGET, f"{len(done.paths)} requests for {len(archived)} articles"
+    # and every article's text exact, with the generic extraction (no site rules)
+    texts = dict(done.rows("select url, text from articles"))
+    wrong = [
+        a.path for a in server.site.articles if texts[done.base_url + a.path] != a.expected_text
+    ]
+    assert wrong == []
     assert "Summary (finished)" in done.log
     assert "Traceback" not in done.log
 

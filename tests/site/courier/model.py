@@ -144,11 +144,12 @@ class Article:
 
     @cached_property
     def expected_text(self) -> str:
-        """The story a reader would call the article: one line per block or list item."""
+        """The story a reader would call the article: one line per block or list item, a
+        list item marked "- " as the archive's texts mark them."""
         lines: list[str] = []
         for block in self.blocks:
             if block.kind == "ul":
-                lines.extend(block.items)
+                lines.extend(f"- {item}" for item in block.items)
             elif block.kind in STORY_KINDS:
                 lines.append(block.text)
         return "\n".join(lines)

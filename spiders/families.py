@@ -21,7 +21,11 @@ that such a credit reaches is reopened, with the requests it had been refused.
 
 Requests into a family wait in its backlog while the pages still waiting for a verdict
 would already spend what is left of its patience, so a burst of links to one family
-(every article links its tags) never sends more pages than the verdicts allow.
+(every article links its tags) never sends more pages than the verdicts allow. The backlog
+takes its members in turn from each *instance* of the family (the URL with only its
+numbers masked: one category's pagination, another's), deepest first (the highest
+numbers): a family is judged on a spread of its members, and the pages of an archive that
+bring what no sitemap lists are its oldest, its last pages, more often than its second.
 """
 
 from __future__ import annotations
@@ -35,8 +39,61 @@ from urllib.parse import parse_qsl, urlsplit
 
 # A segment of digits and separators only: a page number, a year, a date, an id.
 _NUMBER = re.compile(r"^\d[\d\-_.,:]*$")
+_DIGITS = re.compile(r"\d+")
 
 Held = TypeVar("Held", bound=Hashable)
+
+
+def instance_of(url: str) -> str:
+    """The instance of a family a URL belongs to: its path with numbers masked, and its
+    query parameter names (`/topics/city-hall/?paged` for every page of that archive)."""
+    parts = urlsplit(url)
+    path = "/".join("{n}" if _NUMBER.match(s) else s for s in parts.path.split("/"))
+    names = sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return path + ("?" + "&".join(names) if names else "")
+
+
+def depth_of(url: str) -> tuple[int, ...]:
+    """The numbers of a URL (path, then query values), as its depth in its instance."""
+    parts = urlsplit(url)
+    return tuple(int(n) for n in _DIGITS.findall(f"{parts.path}?{parts.query}"))
+
+
+class Backlog(Generic[Held]):
+    """Requests waiting in a family: one instance after another, each instance's deepest
+    member first (the highest numbers), first come first served among equals."""
+
+    def __init__(self) -> None:
+        self._queues: dict[str, list[tuple[tuple[int, ...], int, str, Held]]] = {}
+        self._serial = 0
+
+    def append(self, url: str, held: Held) -> None:
+        """Queue a request for `url`."""
+        self._serial += 1
+        entry = (depth_of(url), -self._serial, url, held)
+        self._queues.setdefault(instance_of(url), []).append(entry)
+
+    def popleft(self) -> Held:
+        """The next request: the deepest of the instance whose turn it is."""
+        instance = next(iter(self._queues))
+        queue = self._queues.pop(instance)
+        deepest = max(range(len(queue)), key=lambda i: queue[i][:2])
+        held = queue.pop(deepest)[3]
+        if queue:
+            self._queues[instance] = queue  # back of the line
+        return held
+
+    def drain(self) -> list[tuple[str, Held]]:
+        """Every request with its URL, emptying the backlog."""
+        items = [(e[2], e[3]) for queue in self._queues.values() for e in queue]
+        self._queues.clear()
+        return items
+
+    def __len__(self) -> int:
+        return sum(len(queue) for queue in self._queues.values())
+
+    def __bool__(self) -> bool:
+        return bool(self._queues)
 
 
 def family_of(url: str) -> str:
@@ -68,8 +125,9 @@ class Family:
     pending: int = 0  # pages sent into the family and not judged yet
     cut: bool = False
     example: str = ""  # a URL of the family, for the log
-    backlog: deque = field(default_factory=deque)
-    # requests into the family after it was cut in this crawl, kept in case it is reopened
+    backlog: Backlog = field(default_factory=Backlog)
+    # requests into the family after it was cut in this crawl (with their URLs), kept in
+    # case it is reopened
     retained: deque = field(default_factory=deque)
     reopened: int = 0
 
@@ -120,14 +178,14 @@ class TrapFamilies(Generic[Held]):
         family.example = family.example or url
         if family.cut:
             if family.fetched:  # cut in this crawl: kept, in case a credit reopens it
-                family.retained.append(held)
+                family.retained.append((url, held))
             else:
                 self._dropped_early += 1
             return None
         if not self.paused and family.may_send(self.patience):
             family.pending += 1
             return held
-        family.backlog.append(held)
+        family.backlog.append(url, held)
         return None
 
     def sent(self, key: str) -> None:
@@ -165,8 +223,7 @@ class TrapFamilies(Generic[Held]):
         if not family.cut and family.streak >= family.allowance(self.patience):
             family.cut = True
             self.newly_cut.append(family)
-            family.retained.extend(family.backlog)
-            family.backlog.clear()
+            family.retained.extend(family.backlog.drain())
             return released
         return released + ([] if self.paused else self._release(family))
 
@@ -180,7 +237,8 @@ class TrapFamilies(Generic[Held]):
         if family.cut and family.fetched:  # cut in this crawl: reopen it
             family.cut = False
             family.reopened += 1
-            family.backlog.extend(family.retained)
+            for url, held in family.retained:
+                family.backlog.append(url, held)
             family.retained.clear()
             self.newly_reopened.append(family)
         return [] if family.cut or self.paused else self._release(family)

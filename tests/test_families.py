@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.families import TrapFamilies, family_of
+from spiders.families import TrapFamilies, depth_of, family_of, instance_of
 
 SITE = "https://news.example"
 
@@ -80,7 +80,7 @@ def test_fruitful_pages_buy_a_family_more_patience() -> None:
 
 def test_an_unproven_family_is_probed_one_page_at_a_time() -> None:
     families: TrapFamilies[str] = TrapFamilies(patience=3)
-    offered = [families.offer("/tag/{w}/", f"{SITE}/tag/{n}/", n) for n in range(10)]
+    offered = [families.offer("/tag/{w}/", f"{SITE}/tag/t{n}/", n) for n in range(10)]
     assert offered == [0] + [None] * 9
     assert families.held() == 9
     assert families.judge("/tag/{w}/", False) == [1]
@@ -91,7 +91,7 @@ def test_an_unproven_family_is_probed_one_page_at_a_time() -> None:
 
 def test_never_more_pages_in_flight_than_the_patience_left() -> None:
     families: TrapFamilies[str] = TrapFamilies(patience=3)
-    offered = [families.offer("/tag/{w}/", f"{SITE}/tag/{n}/", n) for n in range(12)]
+    offered = [families.offer("/tag/{w}/", f"{SITE}/tag/t{n}/", n) for n in range(12)]
     assert offered[0] == 0
     # proven: now up to allowance (3 x 2 = 6) minus the streak may be pending
     assert families.judge("/tag/{w}/", True) == [1, 2, 3, 4, 5, 6]
@@ -120,7 +120,7 @@ def test_families_cut_by_an_earlier_crawl_send_nothing() -> None:
 
 def test_lost_verdicts_are_released_when_the_crawl_is_idle() -> None:
     families: TrapFamilies[str] = TrapFamilies(patience=2)
-    offered = [families.offer("/a/{w}/", f"{SITE}/a/{n}/", n) for n in range(4)]
+    offered = [families.offer("/a/{w}/", f"{SITE}/a/x{n}/", n) for n in range(4)]
     assert offered == [0, None, None, None]
     # the request sent never comes back (a redirect dropped as off-site): fruitless
     assert families.release_stalled() == [1]
@@ -131,7 +131,7 @@ def test_lost_verdicts_are_released_when_the_crawl_is_idle() -> None:
 
 def test_a_dropped_request_frees_its_place_at_once() -> None:
     families: TrapFamilies[str] = TrapFamilies(patience=2)
-    offered = [families.offer("/a/{w}/", f"{SITE}/a/{n}/", n) for n in range(3)]
+    offered = [families.offer("/a/{w}/", f"{SITE}/a/x{n}/", n) for n in range(3)]
     assert offered == [0, None, None]
     # the scheduler dropped request 0 as a duplicate: no verdict, the next one goes
     assert families.forget("/a/{w}/") == [1]
@@ -141,3 +141,31 @@ def test_a_dropped_request_frees_its_place_at_once() -> None:
 def test_patience_must_be_positive() -> None:
     with pytest.raises(ValueError, match="patience"):
         TrapFamilies(patience=0)
+
+
+def test_an_archive_is_probed_deepest_page_first_and_listings_in_turn() -> None:
+    families: TrapFamilies[str] = TrapFamilies(patience=5)
+    key = "/topics/{w}/?paged"
+    urls = [
+        f"{SITE}/topics/city/?paged=2",  # sent at once: nothing pending yet
+        f"{SITE}/topics/city/?paged=3",
+        f"{SITE}/topics/city/?paged=9",
+        f"{SITE}/topics/sport/?paged=2",
+        f"{SITE}/topics/sport/?paged=7",
+        f"{SITE}/topics/arts/?paged=4",
+    ]
+    offered = [families.offer(key, url, url) for url in urls]
+    assert offered == [urls[0], None, None, None, None, None]
+    released = []
+    for _ in range(4):
+        released += families.judge(key, False)
+    # one listing after another, each one's last pages (its oldest articles) first
+    assert released == [urls[2], urls[4], urls[5], urls[1]]
+    assert families.judge(key, False) == [] and families.is_cut(key)
+
+
+def test_instances_and_depths() -> None:
+    assert instance_of(f"{SITE}/topics/city/?paged=3") == "/topics/city/?paged"
+    assert instance_of(f"{SITE}/events/2024-05/") == "/events/{n}/"
+    assert depth_of(f"{SITE}/events/2024-05/?page=3") == (2024, 5, 3)
+    assert depth_of(f"{SITE}/tag/news/") == ()

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from urllib.parse import parse_qsl, urlsplit
@@ -88,6 +88,9 @@ class Backlog(Generic[Held]):
         items = [(e[2], e[3]) for queue in self._queues.values() for e in queue]
         self._queues.clear()
         return items
+
+    def __iter__(self) -> Iterator[Held]:
+        return (entry[3] for queue in self._queues.values() for entry in queue)
 
     def __len__(self) -> int:
         return sum(len(queue) for queue in self._queues.values())

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from archive.db import ArchiveError, open_archive_readonly
+from archive.db import ArchiveError, open_archive, open_archive_readonly
 from archive.export import FORMATS, export_to_file, write_export
 from archive.history import (
     ArticleNotFound,
@@ -24,6 +24,7 @@ from archive.history import (
     utc_label,
 )
 from archive.lessons import TRAP_FAMILY
+from archive.lock import ArchiveBusy, ArchiveLock
 from archive.queries import ExportFilter, archive_stats, count_export_rows, export_rows, search
 
 
@@ -77,7 +78,7 @@ def export(
     Each record holds url, title, author, published, modified, language, section,
     tags, text, word_count, version, fetched_at, content_sha256 and the WARC
     location of the capture the text came from (warc_filename, warc_offset,
-    warc_record_id).
+    warc_record_id), and the extractor that made the text.
 
     \b
     Example:
@@ -120,6 +121,73 @@ def _counting(rows: Iterator[dict[str, Any]], bar: Any) -> Iterator[dict[str, An
     for row in rows:
         bar.update(1)
         yield row
+
+
+@cli.command()
+@click.argument("archive_dir")
+@click.option("--site", help="Only this site's articles (host:port, as `stats` shows).")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option("--processes", type=click.IntRange(min=1), help="Worker processes (default: cores).")
+def reextract(archive_dir: str, site: str | None, dry_run: bool, processes: int | None) -> None:
+    """Derive every stored article's text and metadata again from its WARC record.
+
+    Uses the current extraction code, the rules each site was last crawled with and the
+    site's learned boilerplate, offline. Versions stay what the site published: a text
+    that changes is replaced in place and recorded in `reextractions`, not added as a
+    version. Texts the current extractor made already are skipped, so a run stopped
+    half-way goes on where it stopped.
+
+    \b
+    Example:
+        python -m archive reextract data --dry-run
+        python -m archive reextract data
+    """
+    from archive.reextract import pending_jobs
+    from archive.reextract import reextract as run_reextract
+    from archive.store import utc_now
+
+    if not (Path(archive_dir) / "archive.db").is_file():
+        raise CliError(f"no archive at {archive_dir}: archive.db is missing")
+    lock = None
+    try:
+        if not dry_run:  # no crawl may write while texts are replaced
+            lock = ArchiveLock(archive_dir).acquire(utc_now())
+        db = open_archive(archive_dir)
+        jobs = pending_jobs(db, archive_dir, site)
+        if not jobs:
+            click.echo("Nothing to re-extract: every text was made by the current extractor.")
+            return
+        with click.progressbar(length=len(jobs), label="Re-extracting", file=sys.stderr) as bar:
+            summary = run_reextract(
+                db,
+                archive_dir,
+                dry_run=dry_run,
+                processes=processes,
+                progress=bar.update,
+                jobs=jobs,
+            )
+    except ArchiveBusy as exc:
+        raise CliError(str(exc)) from exc
+    except ArchiveError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        if lock is not None:
+            lock.release()
+    verb = "would change" if dry_run else "changed"
+    click.echo(
+        f"{summary.versions} versions re-extracted: {summary.changed} texts {verb} "
+        f"({len(summary.articles_changed)} articles; {summary.words_gained:,} words gained, "
+        f"{summary.words_lost:,} lost); {summary.unreadable} could not be read again"
+    )
+    if summary.boilerplate_learned:
+        click.echo(
+            f"{_plural(summary.boilerplate_learned, 'paragraph')} of the new texts "
+            f"{'would be' if dry_run else 'were'} learned as boilerplate and cleaned out"
+        )
+    for url in summary.examples:
+        click.echo(f"  {url}")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
 
 
 @cli.command(name="search")

@@ -190,3 +190,33 @@ def m004_site_lessons(db: Database) -> None:
     db["site_lessons"].create_index(["site", "kind", "key"], unique=True)
     # one crawl may take many sites: each site's counts, as JSON
     db["runs"].add_column("site_counts", str)
+
+
+@migrations()
+def m005_extractor(db: Database) -> None:
+    """Which extractor made each text, the rules each site was last crawled with, and the
+    re-extractions of stored captures from their WARC records."""
+    for table in ("articles", "versions"):
+        db[table].add_column("extractor", str)
+    db["site_rules"].create(
+        {"site": str, "rules": str, "run_id": int, "recorded_at": str},
+        pk="site",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["reextractions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "version": int,
+            "reextracted_at": str,
+            "old_extractor": str,
+            "new_extractor": str,
+            "old_sha256": str,
+            "new_sha256": str,
+            "words_gained": int,
+            "words_lost": int,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["reextractions"].create_index(["article_id"])

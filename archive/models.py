@@ -31,6 +31,8 @@ class Article:
     description: str | None = None
     image: str | None = None
     text: str = ""
+    # what made the text: the extractor's version and a digest of the site's rules
+    extractor: str | None = None
 
     @property
     def word_count(self) -> int:

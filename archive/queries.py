@@ -36,6 +36,7 @@ EXPORT_FIELDS = (
     "image",
     "first_seen",
     "last_seen",
+    "extractor",
 )
 # Export fields that a `versions` row holds too (the rest come from articles and fetches).
 _NOT_IN_VERSIONS = {"url", "version", "fetched_at", "first_seen", "last_seen"}

@@ -52,6 +52,7 @@ def _article_columns(article: Article) -> dict[str, Any]:
         "text": article.text,
         "word_count": article.word_count,
         "content_sha256": article.content_sha256,
+        "extractor": article.extractor,
     }
 
 
@@ -202,6 +203,16 @@ class ArchiveStore:
             counts(site)[key] = count
         return sites
 
+    def record_site_rules(self, site: str, rules: dict[str, Any]) -> None:
+        """Keep the extraction rules this run reads a site with (`reextract` uses them)."""
+        with self.db.atomic():
+            self.db.execute(
+                """insert into site_rules (site, rules, run_id, recorded_at) values (?, ?, ?, ?)
+                   on conflict (site) do update set rules = excluded.rules,
+                   run_id = excluded.run_id, recorded_at = excluded.recorded_at""",
+                [site, json.dumps(rules, sort_keys=True), self.run_id, utc_now()],
+            )
+
     def record_fetch(self, fetch: Fetch) -> int:
         """Add one HTTP exchange (already written to WARC) and return its fetch id."""
         row = asdict(fetch)
@@ -305,6 +316,15 @@ class ArchiveStore:
         _update(self.db, "articles", article_id, {**columns, **seen, "version_count": version})
         self._add_version(article_id, version, fetch_id, fetched_at, columns)
         return article_id, CHANGED
+
+    def recount_paragraphs(self, site: str, article_id: int, raw_text: str, at: str) -> int:
+        """Count an article's paragraphs again after its text was derived anew (inside the
+        caller's transaction); re-clean the site's articles of any that are now
+        boilerplate. Returns how many paragraphs became boilerplate."""
+        learned = self.boilerplate.observe(site, article_id, raw_text, at)
+        for item in learned:
+            self._reclean(item, at)
+        return len(learned)
 
     def _reclean(self, learned: Learned, cleaned_at: str) -> None:
         """Strip a newly learned boilerplate paragraph from every article that held it."""

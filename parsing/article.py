@@ -21,6 +21,16 @@ from parsing.rules import GENERIC_RULES, ExtractionRules
 
 logger = logging.getLogger(__name__)
 
+# The version of the extraction code: raise it whenever a change to parsing/ can change a
+# stored text, so that `python -m archive reextract` knows which texts are stale.
+EXTRACTOR_VERSION = "2026.12.1"
+
+
+def extractor_id(rules: ExtractionRules) -> str:
+    """What made a text: the extraction code's version and the site's rules."""
+    return f"{EXTRACTOR_VERSION}+{rules.digest}"
+
+
 # Built once (trafilatura reads its options from this object on every call), for a
 # profile's body container, which is the article already: trafilatura's fallbacks
 # (readability, jusText) would only judge the container against itself, at twice the time.
@@ -75,4 +85,5 @@ def article_from_tree(
         description=meta["description"],
         image=meta["image"],
         text=text,
+        extractor=extractor_id(rules),
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import re
 from dataclasses import dataclass, fields
 from functools import cached_property
@@ -33,6 +35,22 @@ class ExtractionRules:
         """The fields only: the compiled XPaths cached below do not pickle (worker processes
         get the rules pickled and compile their own)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def as_dict(self) -> dict[str, list[str]]:
+        """The rules as plain data (what the archive keeps of a site's rules)."""
+        return {f.name: list(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, list[str]]) -> ExtractionRules:
+        """Rules from `as_dict`'s data."""
+        return cls(**{f.name: tuple(data.get(f.name, ())) for f in fields(cls)})
+
+    @cached_property
+    def digest(self) -> str:
+        """A short digest of the rules: two texts made with the same code and the same
+        digest would be the same."""
+        data = json.dumps(self.as_dict(), sort_keys=True).encode("utf-8")
+        return hashlib.sha256(data).hexdigest()[:10]
 
     @cached_property
     def _content_xpaths(self) -> list[lxml.etree.XPath]:

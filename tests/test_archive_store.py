@@ -58,8 +58,10 @@ def test_schema_is_made_by_recorded_migrations(tmp_path: Path) -> None:
         "m002_site_boilerplate",
         "m003_incremental",
         "m004_site_lessons",
+        "m005_extractor",
     ]
     tables = {"runs", "fetches", "articles", "versions", "articles_fts", "paragraphs", "recleans"}
+    tables |= {"site_lessons", "site_rules", "reextractions"}
     assert tables <= set(db.table_names())
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -72,6 +74,7 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m002_site_boilerplate",
         "m003_incremental",
         "m004_site_lessons",
+        "m005_extractor",
     ]
     assert migrations.pending(db) == []
 

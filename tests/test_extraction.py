@@ -270,3 +270,17 @@ def test_extraction_leaves_the_callers_tree_untouched() -> None:
 )
 def test_looks_binary(text: str | bytes, binary: bool) -> None:
     assert looks_binary(text) is binary
+
+
+def test_a_text_records_the_extractor_and_rules_that_made_it() -> None:
+    from parsing.article import EXTRACTOR_VERSION
+
+    rules = ExtractionRules(content=(".story",), boilerplate=("^Ad:",))
+    again = ExtractionRules.from_dict(rules.as_dict())
+    assert again == rules and again.digest == rules.digest
+    assert ExtractionRules(content=(".other",)).digest != rules.digest
+    html = "<html><body><div class='story'><p>One paragraph of the story, long enough.</p>"
+    html += "<p>Ad: buy now</p><p>Another paragraph of the same story.</p></div></body></html>"
+    article = extract_article(html, "https://news.example/a/", rules)
+    assert article is not None
+    assert article.extractor == f"{EXTRACTOR_VERSION}+{rules.digest}"

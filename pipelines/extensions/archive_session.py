@@ -14,6 +14,7 @@ from archive.db import open_archive
 from archive.lock import ArchiveLock
 from archive.recovery import recover
 from archive.store import ArchiveStore, utc_now
+from pipelines.extensions.extraction_workers import spider_rules
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,9 @@ class ArchiveSession:
             "settings": command_line_settings(self.crawler),
         }
         run_id = self.store.start_run(spider.name, arguments)
+        for site, rules in spider_rules(spider).items():
+            if site:  # "" is the spider's own fallback, not a site
+                self.store.record_site_rules(site, rules.as_dict())
         logger.info("Archiving into %s (run %d)", self.archive_dir, run_id)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:

@@ -1,0 +1,269 @@
+"""Re-extract stored articles from their own WARC records, with the current extraction code.
+
+Every version of an article was cut from one HTTP response that the archive kept in its
+WARC files (`versions.fetch_id` → `fetches.warc_filename`, `warc_offset`). When the
+extraction code or a site's rules improve, `reextract` reads those responses back,
+offline, and derives text and metadata again, with the rules the site was last crawled
+with (`site_rules`) and the site's learned boilerplate removed, as a crawl would.
+
+A re-extraction is not a new version: the site published nothing new. The text of the
+version (and of the article, for its latest version) is replaced in place, the new text
+records the extractor that made it (`extractor`), and a changed text is recorded in
+`reextractions` (old and new digests, words gained and lost). Each version is one
+transaction, and a version already made by the current extractor is skipped, so a run
+killed half-way loses nothing and the next one goes on where it stopped.
+
+Page reading (`parsing`) is the one room the archive calls here: re-deriving a text is
+the archive's own job, and page reading is Scrapy-free.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sqlite3
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from w3lib.encoding import html_to_unicode
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.boilerplate import strip_paragraphs
+from archive.db import warc_dir
+from archive.models import text_sha256, word_count
+from archive.store import ArchiveStore, utc_now
+from parsing.article import extract_article, extractor_id
+from parsing.rules import GENERIC_RULES, ExtractionRules
+
+# Metadata a re-extraction may set; a field it finds empty keeps its stored value (a date
+# that came from a sitemap, say, is not in the page).
+METADATA = ("title", "author", "published", "modified", "language", "section", "description")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One version to re-extract: where its response is, and with which rules."""
+
+    version_id: int
+    article_id: int
+    version: int
+    latest: bool
+    url: str
+    site: str
+    warc_path: str
+    warc_offset: int
+    rules: dict[str, list[str]]
+
+
+@dataclass
+class Summary:
+    """What a re-extraction did (or, dry, would do)."""
+
+    versions: int = 0
+    changed: int = 0
+    unreadable: int = 0
+    boilerplate_learned: int = 0
+    words_gained: int = 0
+    words_lost: int = 0
+    articles_changed: set[int] = field(default_factory=set)
+    examples: list[str] = field(default_factory=list)
+
+
+def site_rules(db: Database) -> dict[str, ExtractionRules]:
+    """The extraction rules each site was last crawled with."""
+    if "site_rules" not in db.table_names():
+        return {}
+    return {
+        site: ExtractionRules.from_dict(json.loads(rules))
+        for site, rules in db.execute("select site, rules from site_rules")
+    }
+
+
+def pending_jobs(db: Database, archive_dir: str | Path, site: str | None = None) -> list[Job]:
+    """The versions whose text the current extractor did not make, oldest article first."""
+    rules = site_rules(db)
+    where, params = ("where a.site = ?", [site]) if site else ("", [])
+    rows = db.execute(
+        f"""select v.id, a.id, v.version, a.version_count, a.url, a.site, v.extractor,
+                   f.warc_filename, f.warc_offset
+            from versions v join articles a on a.id = v.article_id
+            join fetches f on f.id = v.fetch_id
+            {where} order by a.id, v.version""",
+        params,
+    ).fetchall()
+    folder = warc_dir(archive_dir)
+    jobs = []
+    for version_id, article_id, version, latest, url, site_of, made_by, name, offset in rows:
+        site_rules_ = rules.get(site_of, GENERIC_RULES)
+        if made_by == extractor_id(site_rules_) or name is None:
+            continue
+        jobs.append(
+            Job(
+                version_id,
+                article_id,
+                version,
+                version == latest,
+                url,
+                site_of,
+                str(folder / name),
+                offset,
+                site_rules_.as_dict(),
+            )
+        )
+    return jobs
+
+
+def read_response(path: str, offset: int) -> tuple[str | None, bytes] | None:
+    """(Content-Type, decoded body) of the response record at `offset`, or None."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            record = next(iter(ArchiveIterator(handle)), None)
+            if record is None or record.rec_type != "response" or record.http_headers is None:
+                return None
+            content_type = record.http_headers.get_header("Content-Type")
+            return content_type, record.content_stream().read()
+    except (OSError, ValueError, EOFError):
+        return None
+
+
+def extract_job(job: Job) -> dict[str, Any] | None:
+    """Text and metadata of one job's page, with the current code (in a worker process)."""
+    response = read_response(job.warc_path, job.warc_offset)
+    if response is None:
+        return None
+    content_type, body = response
+    _, html = html_to_unicode(content_type, body)
+    article = extract_article(html, job.url, ExtractionRules.from_dict(job.rules))
+    if article is None:
+        return None
+    return {
+        "text": article.text,
+        "extractor": article.extractor,
+        **{name: getattr(article, name) for name in METADATA},
+        "tags": article.tags,
+        "image": article.image,
+    }
+
+
+def _words_moved(old: str, new: str) -> tuple[int, int]:
+    before, after = Counter(old.split()), Counter(new.split())
+    return sum((after - before).values()), sum((before - after).values())
+
+
+def _apply(db: Database, job: Job, new: dict[str, Any], text: str, old: dict[str, Any]) -> None:
+    """Write one version's re-extraction (and its article's, for the latest version), in
+    the caller's transaction."""
+    values: dict[str, Any] = {
+        "text": text,
+        "word_count": word_count(text),
+        "content_sha256": text_sha256(text),
+        "extractor": new["extractor"],
+    }
+    for name in METADATA:
+        if new[name]:
+            values[name] = new[name]
+    if new["tags"]:
+        values["tags"] = json.dumps(new["tags"], ensure_ascii=False)
+    if new["image"]:
+        values["image"] = new["image"]
+    db["versions"].update(job.version_id, values)
+    if job.latest:
+        db["articles"].update(job.article_id, values)
+    if text != old["text"]:
+        gained, lost = _words_moved(old["text"], text)
+        db["reextractions"].insert(
+            {
+                "article_id": job.article_id,
+                "version": job.version,
+                "reextracted_at": utc_now(),
+                "old_extractor": old["extractor"],
+                "new_extractor": new["extractor"],
+                "old_sha256": old["content_sha256"],
+                "new_sha256": values["content_sha256"],
+                "words_gained": gained,
+                "words_lost": lost,
+            }
+        )
+
+
+def reextract(
+    db: Database,
+    archive_dir: str | Path,
+    *,
+    site: str | None = None,
+    dry_run: bool = False,
+    processes: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    jobs: list[Job] | None = None,
+) -> Summary:
+    """Re-extract every version the current extractor did not make; `dry_run` does it on
+    a copy of the database, so that what it says is what a real run would do."""
+    jobs = pending_jobs(db, archive_dir, site) if jobs is None else jobs
+    if dry_run:
+        with tempfile.TemporaryDirectory(prefix="reextract-") as folder:
+            copy = sqlite3.connect(Path(folder) / "archive.db")
+            db.conn.backup(copy)
+            try:
+                return _run(Database(copy), jobs, processes, progress)
+            finally:
+                copy.close()
+    return _run(db, jobs, processes, progress)
+
+
+def _run(
+    db: Database,
+    jobs: list[Job],
+    processes: int | None,
+    progress: Callable[[int], None] | None,
+) -> Summary:
+    summary = Summary()
+    store = ArchiveStore(db)
+    workers = processes or len(os.sched_getaffinity(0))
+    # spawned, not forked: a forked worker would hold the archive's lock open after its
+    # parent was killed, and no run could go on where the killed one stopped
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
+        for job, new in zip(jobs, _results(pool, jobs), strict=True):
+            summary.versions += 1
+            if progress is not None:
+                progress(1)
+            if new is None:
+                summary.unreadable += 1
+                continue
+            with db.atomic():
+                old = db.execute(
+                    "select text, extractor, content_sha256 from versions where id = ?",
+                    [job.version_id],
+                ).fetchone()
+                old_row = {"text": old[0], "extractor": old[1], "content_sha256": old[2]}
+                text = strip_paragraphs(new["text"], store.boilerplate.keys(job.site))
+                if not text.strip():
+                    summary.unreadable += 1
+                    continue
+                if text != old_row["text"]:
+                    summary.changed += 1
+                    summary.articles_changed.add(job.article_id)
+                    gained, lost = _words_moved(old_row["text"], text)
+                    summary.words_gained += gained
+                    summary.words_lost += lost
+                    if len(summary.examples) < 5:
+                        summary.examples.append(job.url)
+                _apply(db, job, new, text, old_row)
+                if job.latest:  # the article's paragraphs are those of its latest text
+                    summary.boilerplate_learned += store.recount_paragraphs(
+                        job.site, job.article_id, new["text"], utc_now()
+                    )
+    return summary
+
+
+def _results(pool: ProcessPoolExecutor, jobs: list[Job]) -> Iterator[dict[str, Any] | None]:
+    """The jobs' extractions, in order, a few at a time per worker."""
+    return pool.map(extract_job, jobs, chunksize=4)

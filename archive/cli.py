@@ -188,6 +188,13 @@ def reextract(archive_dir: str, site: str | None, dry_run: bool, processes: int 
         click.echo(f"  {url}")
     if dry_run:
         click.echo("Dry run: nothing was written.")
+    if summary.unreadable:
+        click.echo(
+            f"Kept as they were: {_plural(summary.unreadable, 'version')} whose WARC record "
+            "is missing or holds no article to the current code (exit status 1)",
+            err=True,
+        )
+        sys.exit(1)
 
 
 @cli.command(name="search")

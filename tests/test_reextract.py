@@ -154,3 +154,14 @@ def test_killed_half_way_it_loses_nothing_and_resumes(archives, tmp_path) -> Non
     # only what the killed run had not done, and nothing lost
     assert resumed.stdout.startswith(f"{total - made} versions re-extracted"), resumed.stdout
     assert texts(archive) == texts(fresh)
+
+
+def test_a_missing_warc_file_keeps_the_text_and_exits_1(archives, tmp_path) -> None:
+    weak, _ = archives
+    archive = copy_of(weak, tmp_path)
+    before = texts(archive)
+    shutil.rmtree(archive / "warc")
+    done = run(reextract_command(archive))
+    assert done.returncode == 1
+    assert "Kept as they were:" in done.stderr and "Traceback" not in done.stderr
+    assert texts(archive) == before

@@ -25,7 +25,7 @@ import os
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,8 +101,8 @@ def pending_jobs(db: Database, archive_dir: str | Path, site: str | None = None)
     folder = warc_dir(archive_dir)
     jobs = []
     for version_id, article_id, version, latest, url, site_of, made_by, name, offset in rows:
-        site_rules_ = rules.get(site_of, GENERIC_RULES)
-        if made_by == extractor_id(site_rules_) or name is None:
+        rules_of_site = rules.get(site_of, GENERIC_RULES)
+        if made_by == extractor_id(rules_of_site) or name is None:
             continue
         jobs.append(
             Job(
@@ -114,7 +114,7 @@ def pending_jobs(db: Database, archive_dir: str | Path, site: str | None = None)
                 site_of,
                 str(folder / name),
                 offset,
-                site_rules_.as_dict(),
+                rules_of_site.as_dict(),
             )
         )
     return jobs
@@ -158,9 +158,16 @@ def _words_moved(old: str, new: str) -> tuple[int, int]:
     return sum((after - before).values()), sum((before - after).values())
 
 
-def _apply(db: Database, job: Job, new: dict[str, Any], text: str, old: dict[str, Any]) -> None:
+def _apply(
+    db: Database,
+    job: Job,
+    new: dict[str, Any],
+    text: str,
+    old: dict[str, Any],
+    moved: tuple[int, int] | None,
+) -> None:
     """Write one version's re-extraction (and its article's, for the latest version), in
-    the caller's transaction."""
+    the caller's transaction; `moved` (words gained, lost) when the text changed."""
     values: dict[str, Any] = {
         "text": text,
         "word_count": word_count(text),
@@ -177,8 +184,8 @@ def _apply(db: Database, job: Job, new: dict[str, Any], text: str, old: dict[str
     db["versions"].update(job.version_id, values)
     if job.latest:
         db["articles"].update(job.article_id, values)
-    if text != old["text"]:
-        gained, lost = _words_moved(old["text"], text)
+    if moved is not None:
+        gained, lost = moved
         db["reextractions"].insert(
             {
                 "article_id": job.article_id,
@@ -231,7 +238,7 @@ def _run(
     # parent was killed, and no run could go on where the killed one stopped
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
-        for job, new in zip(jobs, _results(pool, jobs), strict=True):
+        for job, new in zip(jobs, pool.map(extract_job, jobs, chunksize=4), strict=True):
             summary.versions += 1
             if progress is not None:
                 progress(1)
@@ -248,22 +255,18 @@ def _run(
                 if not text.strip():
                     summary.unreadable += 1
                     continue
+                moved = None
                 if text != old_row["text"]:
+                    moved = _words_moved(old_row["text"], text)
                     summary.changed += 1
                     summary.articles_changed.add(job.article_id)
-                    gained, lost = _words_moved(old_row["text"], text)
-                    summary.words_gained += gained
-                    summary.words_lost += lost
+                    summary.words_gained += moved[0]
+                    summary.words_lost += moved[1]
                     if len(summary.examples) < 5:
                         summary.examples.append(job.url)
-                _apply(db, job, new, text, old_row)
+                _apply(db, job, new, text, old_row, moved)
                 if job.latest:  # the article's paragraphs are those of its latest text
                     summary.boilerplate_learned += store.recount_paragraphs(
                         job.site, job.article_id, new["text"], utc_now()
                     )
     return summary
-
-
-def _results(pool: ProcessPoolExecutor, jobs: list[Job]) -> Iterator[dict[str, Any] | None]:
-    """The jobs' extractions, in order, a few at a time per worker."""
-    return pool.map(extract_job, jobs, chunksize=4)

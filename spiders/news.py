@@ -46,7 +46,7 @@ from pipelines.middlewares.warc_capture import FETCH_META_KEY, REVISIT_META_KEY
 from spiders.families import family_of
 from spiders.incremental import CrawlHistory, is_section_front
 from spiders.profile import WORDPRESS, SiteProfile, load_profiles
-from spiders.site_crawl import EarlyPage, SiteCrawl
+from spiders.site_crawl import PageSeen, SiteCrawl
 from spiders.urls import base_url_from, site_host
 
 logger = logging.getLogger(__name__)
@@ -289,7 +289,7 @@ class NewsSpider(Spider):
         if request.meta.get(TRUSTED_META_KEY):
             return
         url = site.policy.canonical(request.url)
-        if url in self._queued or not site.is_new(url):
+        if self._asked_for(site, url):
             self.crawler.stats.inc_value("traps/duplicates_avoided")
             reactor.callLater(0, self._judge, site, request, fruitful=False)
             raise IgnoreRequest(f"redirect to a page already asked for: {url}")
@@ -304,9 +304,11 @@ class NewsSpider(Spider):
         if site is None:
             return None
         url = site.policy.canonical(request.url)
-        if url == request.url or (url not in self._queued and site.is_new(url)):
-            return None
-        return url
+        return url if url != request.url and self._asked_for(site, url) else None
+
+    def _asked_for(self, site: SiteCrawl, url: str) -> bool:
+        """Whether this crawl has asked for the page already, or an earlier one archived it."""
+        return url in self._queued or not site.is_new(url)
 
     def request_dropped(self, request: Request, spider: Spider) -> None:
         """A request the scheduler dropped. A page answered by a redirect to another host
@@ -693,8 +695,8 @@ class NewsSpider(Spider):
                 yield item
         links = [url for link in page.links if (url := site.policy.follow(link))]
         # links to pages no one had asked for (new articles, once it is known what one is)
-        fresh = [u for u in dict.fromkeys(links) if u not in self._queued and site.is_new(u)]
-        seen = EarlyPage(
+        fresh = [u for u in dict.fromkeys(links) if not self._asked_for(site, u)]
+        seen = PageSeen(
             response.request, response.url, page.canonical_url, page.is_article, links, fresh
         )
         # Until an article has been read there is no telling which links lead to articles:
@@ -716,7 +718,7 @@ class NewsSpider(Spider):
         if site.early_pages:
             self._judge_early_pages(site)
 
-    def _leads_on(self, site: SiteCrawl, seen: EarlyPage) -> bool:
+    def _leads_on(self, site: SiteCrawl, seen: PageSeen) -> bool:
         """Whether a page linked to a new URL in a family where articles live."""
         return any(family_of(url) in site.article_families for url in seen.fresh)
 
@@ -728,7 +730,7 @@ class NewsSpider(Spider):
                 self._learn_from(site, seen)
             self._judge(site, seen.request, fruitful=self._leads_on(site, seen))
 
-    def _learn_from(self, site: SiteCrawl, seen: EarlyPage) -> None:
+    def _learn_from(self, site: SiteCrawl, seen: PageSeen) -> None:
         """Learn which query parameters change nothing, from what the page says it is."""
         canonical = seen.canonical_url
         if canonical is not None:

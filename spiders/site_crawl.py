@@ -14,8 +14,9 @@ from spiders.urls import UrlPolicy
 
 
 @dataclass
-class EarlyPage:
-    """A page read before the site's first article: what its verdict and lessons need."""
+class PageSeen:
+    """A page the crawl has read: what its verdict and its lessons need (kept until the
+    site's first article is read, for a page read before it)."""
 
     request: Any  # the scrapy Request, whose meta holds the page's trap family
     url: str
@@ -45,8 +46,8 @@ class SiteCrawl:
     # sitemaps and feeds asked for and not read yet, plus one until the sitemaps are asked for
     listings_open: int = 1
     sitemaps_asked: bool = False
-    # pages read before the first article, waiting for their verdicts (`EarlyPage`)
-    early_pages: list[EarlyPage] = field(default_factory=list)
+    # pages read before the first article, waiting for their verdicts
+    early_pages: list[PageSeen] = field(default_factory=list)
 
     @classmethod
     def start(cls, profile: SiteProfile, patience: int) -> SiteCrawl:

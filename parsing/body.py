@@ -6,8 +6,12 @@ positive says a part of it is not the article:
 
 - the leading and trailing paragraphs that lie outside the block of the page holding most
   of the text (the deepest element that holds `BLOCK_SHARE` of it) are trimmed;
-- paragraphs that are mostly the text of one link to another page (teasers of other
-  stories) are dropped.
+- lines that are mostly the text of their own link to another page, or such a link
+  behind a short label ("Read more:"), are teasers of other stories: dropped at the edges
+  of the text, and inside it unless they are headings (a linked crosshead).
+
+Lines are located in the page by their text; a line not found there gives no evidence
+and stays.
 
 Where the fast pass looks cut short (little text, or far less than the page's own
 `<article>` or `articleBody` holds), trafilatura's full extraction, with its fallbacks,

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from tests.site.content import build_site  # noqa: E402
 from tests.site.courier.model import build_courier  # noqa: E402
 from tests.site.courier.server import CourierServer  # noqa: E402
-from tests.site.crawl import crawl_command  # noqa: E402
+from tests.site.crawl import crawl_command, sites_file  # noqa: E402
 from tests.site.server import ReplicaServer  # noqa: E402
 
 
@@ -52,13 +52,8 @@ class Figures:
 
 def measure(server: ReplicaServer | CourierServer, folder: Path, *, lists: bool) -> Figures:
     """Crawl one served replica to the end; its figures."""
-    table = f'[[site]]\nname = "replica"\nbase_url = "{server.base_url}/"\n'
-    if not lists:
-        table += "traps = []\ntracking_params = []\n"
-    sites = folder / "sites.toml"
-    sites.write_text(table)
-    command = crawl_command("news", server.base_url + "/", folder / "archive")
-    command[command.index("-a") + 1] = f"sites={sites}"
+    sites = sites_file(folder, ("replica", server.base_url), lists=lists)
+    command = crawl_command("news", server.base_url + "/", folder / "archive", sites=sites)
     server.clear_requests()
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False

@@ -177,8 +177,7 @@ def test_a_profile_spider_can_be_pointed_at_a_copy() -> None:
 @pytest.mark.e2e
 def test_the_crawl_command_refuses_a_bad_sites_file(tmp_path: Path) -> None:
     path = write(tmp_path, 'base_url = "https://a.example/"\nfeed = ["x"]\n')
-    command = crawl_command("news", "unused", tmp_path / "archive")
-    command[command.index("-a") + 1] = f"sites={path}"
+    command = crawl_command("news", "unused", tmp_path / "archive", sites=path)
     result = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60
     )

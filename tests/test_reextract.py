@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.crawl import ROOT, crawl_command, run_crawl
+from tests.site.crawl import ROOT, crawl_command, run_crawl, sites_file
 from tests.site.server import ReplicaServer
 
 pytestmark = pytest.mark.e2e
@@ -55,14 +55,10 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("reextract")
     weak, fresh = folder / "weak", folder / "fresh"
     with ReplicaServer(articles=ARTICLES) as server:
-        sites = folder / "weak.toml"
-        sites.write_text(
-            f'[[site]]\nname = "weak"\nbase_url = "{server.base_url}/"\n'
-            # an extractor that cut every article short after its third paragraph
-            '[site.extraction]\nprune = ["p:nth-of-type(n+4)"]\n'
-        )
-        command = crawl_command("news", server.base_url + "/", weak)
-        command[command.index("-a") + 1] = f"sites={sites}"
+        # an extractor that cut every article short after its third paragraph
+        weak_rules = '[site.extraction]\nprune = ["p:nth-of-type(n+4)"]\n'
+        sites = sites_file(folder, ("weak", server.base_url), extra=weak_rules)
+        command = crawl_command("news", server.base_url + "/", weak, sites=sites)
         for done in (
             run(command),
             run_crawl("nationworldnews", server.base_url + "/", weak),

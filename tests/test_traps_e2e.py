@@ -20,7 +20,7 @@ from spiders.profile import WORDPRESS
 from tests.site.content import build_site
 from tests.site.courier.model import build_courier
 from tests.site.courier.server import CourierServer
-from tests.site.crawl import ROOT, crawl_command
+from tests.site.crawl import ROOT, crawl_command, sites_file
 from tests.site.server import ReplicaServer
 
 pytestmark = pytest.mark.e2e
@@ -67,25 +67,10 @@ class Crawl:
         return {url[prefix:] for (url,) in self.rows("select url from articles")}
 
 
-def sites_file(tmp_path: Path, *sites: tuple[str, str], lists: bool = True) -> Path:
-    """A sites file for (name, base URL) pairs; `lists=False` empties the pattern lists."""
-    tables = []
-    for name, base_url in sites:
-        table = f'[[site]]\nname = "{name}"\nbase_url = "{base_url}/"\n'
-        if not lists:
-            table += "traps = []\ntracking_params = []\n"
-        tables.append(table)
-    path = tmp_path / "sites.toml"
-    path.write_text("\n".join(tables))
-    return path
-
-
 def crawl(server: Any, archive: Path, sites: Path | None = None, **settings: str) -> Crawl:
     """Crawl one replica (or a sites file) to the end; the requests it made to `server`."""
     server.clear_requests()
-    command = crawl_command("news", server.base_url + "/", archive, **settings)
-    if sites is not None:
-        command[command.index("-a") + 1] = f"sites={sites}"
+    command = crawl_command("news", server.base_url + "/", archive, sites=sites, **settings)
     done = subprocess.run(
         command,
         cwd=ROOT,

@@ -20,11 +20,32 @@ LOOPBACK_SETTINGS = {
 }
 
 
+def sites_file(folder: Path, *sites: tuple[str, str], lists: bool = True, extra: str = "") -> Path:
+    """A sites file (`-a sites=`) in `folder` for (name, base URL) pairs; `lists=False`
+    empties the profile's trap and tracking-parameter lists, `extra` ends each table."""
+    tables = []
+    for name, base_url in sites:
+        table = f'[[site]]\nname = "{name}"\nbase_url = "{base_url.rstrip("/")}/"\n'
+        if not lists:
+            table += "traps = []\ntracking_params = []\n"
+        tables.append(table + extra)
+    path = folder / "sites.toml"
+    path.write_text("\n".join(tables))
+    return path
+
+
 def crawl_command(
-    spider: str, base_url: str, archive_dir: str | Path, **settings: str
+    spider: str,
+    base_url: str,
+    archive_dir: str | Path,
+    *,
+    sites: str | Path | None = None,
+    **settings: str,
 ) -> list[str]:
-    """The `scrapy crawl` command line for one crawl of `base_url` into `archive_dir`."""
-    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"url={base_url}"]
+    """The `scrapy crawl` command line for one crawl of `base_url` (or of the sites of a
+    sites file) into `archive_dir`."""
+    target = f"sites={sites}" if sites is not None else f"url={base_url}"
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", target]
     values = {**LOOPBACK_SETTINGS, "ARCHIVE_DIR": str(archive_dir), **settings}
     for name, value in values.items():
         command += ["-s", f"{name}={value}"]

@@ -44,13 +44,22 @@ def clean_text(tree: HtmlElement, url: str, rules: ExtractionRules = GENERIC_RUL
     # trafilatura prunes its own copy of the tree, so the page is never copied twice.
     body = rules.body(tree)
     if body is tree:
-        # No body container known: trafilatura's text, cut only on evidence (parsing.body).
-        text = article_body(tree, url, rules.prune_xpath)
+        text = learned_body_text(tree, url, rules)
     else:
         text = extract(body, url=url, prune_xpath=rules.prune_xpath, options=CONTAINER_OPTIONS)
         text = text or ""
     paragraphs = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(p for p in paragraphs if p and rules.keep(p))
+
+
+def learned_body_text(tree: HtmlElement, url: str, rules: ExtractionRules) -> str:
+    """The generic text (parsing.body), read within the site's learned body container
+    when the page has it, as a profile's container is read: what lies around it is the
+    site's template, however long (a brief beside a rail of teasers). A container with
+    no text says nothing, and the whole page is read."""
+    page = rules.learned_body(tree)
+    text = article_body(page, url, rules.prune_xpath) if page is not None else ""
+    return text or article_body(tree, url, rules.prune_xpath)
 
 
 def extract_article(

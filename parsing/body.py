@@ -21,15 +21,14 @@ split into same-class chunks (ads between them) is read chunk by chunk.
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 
-import lxml.etree
-import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import extract
 from trafilatura.settings import Extractor
+
+from parsing.document import page_of
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +78,8 @@ def share_in(part: set[tuple[str, ...]], whole: set[tuple[str, ...]]) -> float:
     return len(part & whole) / len(part) if part else 0.0
 
 
-def _normal(text: str) -> str:
+def normal(text: str) -> str:
+    """The text with its runs of whitespace made one space."""
     return " ".join(text.split())
 
 
@@ -96,7 +96,7 @@ def full_text(tree: HtmlElement, url: str, prune_xpath: str | None = None) -> st
 def declared_length(tree: HtmlElement) -> int:
     """Characters of paragraph text in the page's largest `<article>` or `articleBody`."""
     sizes = [
-        sum(len(_normal(p.text_content())) for p in element.iter("p"))
+        sum(len(normal(p.text_content())) for p in element.iter("p"))
         for element in tree.xpath(_DECLARED)
     ]
     return max(sizes, default=0)
@@ -120,12 +120,12 @@ def paragraph_elements(tree: HtmlElement, paragraphs: list[str]) -> list[HtmlEle
     """For each paragraph, the smallest element of the page whose text it is, or None."""
     wanted: dict[str, int] = {}
     for i, paragraph in enumerate(paragraphs):
-        wanted.setdefault(_normal(paragraph.lstrip("-• ")), i)
+        wanted.setdefault(normal(paragraph.lstrip("-• ")), i)
     found: list[HtmlElement | None] = [None] * len(paragraphs)
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style"):
             continue
-        i = wanted.get(_normal(element.text_content()))
+        i = wanted.get(normal(element.text_content()))
         if i is None:
             continue
         current = found[i]
@@ -193,8 +193,8 @@ def within_main_block(tree: HtmlElement, text: str) -> str:
 
 def _container(tree: HtmlElement, text: str) -> HtmlElement | None:
     """The element holding the paragraphs of `text`: the ancestor of its first and last."""
-    wanted = {_normal(p) for p in text.splitlines()}
-    found = [p for p in tree.iter("p") if _normal(p.text_content()) in wanted]
+    wanted = {normal(p) for p in text.splitlines()}
+    found = [p for p in tree.iter("p") if normal(p.text_content()) in wanted]
     if len(found) < 2:
         return None
     ancestors = set(found[0].iterancestors())
@@ -219,14 +219,6 @@ def _chunks(container: HtmlElement) -> list[HtmlElement]:
     return []
 
 
-def _page_of(element: HtmlElement) -> HtmlElement:
-    """A page holding a copy of `element` as its only article."""
-    page = lxml.html.Element("html")
-    article = lxml.etree.SubElement(lxml.etree.SubElement(page, "body"), "article")
-    article.append(copy.deepcopy(element))
-    return page
-
-
 def continued_text(tree: HtmlElement, url: str, text: str, prune_xpath: str | None) -> str:
     """`text` with the rest of the article when trafilatura kept only its first chunk."""
     container = _container(tree, text)
@@ -234,7 +226,7 @@ def continued_text(tree: HtmlElement, url: str, text: str, prune_xpath: str | No
     if not chunks:
         return text
     # One by one: given them all, trafilatura would again take the first for the body.
-    whole = "\n".join(trafilatura_text(_page_of(c), url, prune_xpath) for c in chunks)
+    whole = "\n".join(trafilatura_text(page_of(c), url, prune_xpath) for c in chunks)
     ours, theirs = shingles(text), shingles(whole)
     return whole if share_in(ours, theirs) >= CONTAINS and len(theirs) > len(ours) else text
 
@@ -246,7 +238,7 @@ def _link_text(element: HtmlElement) -> tuple[int, int]:
     if not links:  # the whole line may be the text of a link around it
         links = [a for a in element.iterancestors("a")][:1]
     lengths = [
-        len(_normal(a.text_content()))
+        len(normal(a.text_content()))
         for a in links
         if not (a.get("href") or "").startswith("#")  # a table of contents, a footnote
     ]
@@ -267,7 +259,7 @@ def drop_teasers(located: Located) -> Located:
     paragraphs, elements = located
     teaser = []
     for paragraph, element in zip(paragraphs, elements, strict=True):
-        words = _normal(paragraph.lstrip("-• "))
+        words = normal(paragraph.lstrip("-• "))
         is_teaser = False
         if element is not None and words:
             linked, longest = _link_text(element)

@@ -6,6 +6,7 @@ every kind of body under a `text/html` or `application/xml` label.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 
@@ -60,3 +61,13 @@ def parse_xml(body: bytes, url: str) -> lxml.etree._Element | None:
     except lxml.etree.XMLSyntaxError as exc:
         logger.debug("unreadable XML at %s: %s", url, exc)
         return None
+
+
+def page_of(element: HtmlElement) -> HtmlElement:
+    """A page holding a copy of `element` as its only article."""
+    # In <article>, so that trafilatura takes it as the main content instead of falling
+    # back to its baseline, which drops subheadings.
+    page = lxml.html.Element("html")
+    article = lxml.etree.SubElement(lxml.etree.SubElement(page, "body"), "article")
+    article.append(copy.deepcopy(element))
+    return page

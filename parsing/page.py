@@ -13,6 +13,7 @@ from w3lib.html import strip_html5_whitespace
 
 from archive.models import Article
 from parsing.article import article_from_tree
+from parsing.body_container import Layout, layout
 from parsing.document import parse_html
 from parsing.metadata import article_node, jsonld_nodes
 from parsing.rules import ExtractionRules
@@ -33,6 +34,9 @@ class PageReading:
 
     page: HtmlPage
     article: Article | None
+    # where the article's text lies, for learning the site's body container
+    # (`parsing.body_container`); only when asked for
+    body_layout: Layout | None = None
 
 
 def _meta_content(tree: HtmlElement, key: str) -> str | None:
@@ -78,14 +82,26 @@ def parse_html_page(html: str | bytes, url: str) -> HtmlPage:
     return html_page(tree, url)
 
 
-def read_page(html: str | bytes, url: str, rules: ExtractionRules) -> PageReading:
+def read_page(
+    html: str | bytes, url: str, rules: ExtractionRules, observe_body: bool = False
+) -> PageReading:
     """Everything the crawl reads from an HTML page, from one parse: what it is, its
-    links and, for an article page, the article (None when it has no text)."""
+    links and, for an article page, the article (None when it has no text); with
+    `observe_body`, also where the article's text lies in the page."""
     tree = parse_html(html)
     if tree is None:
         return PageReading(HtmlPage(is_article=False, canonical_url=None), None)
     page = html_page(tree, url)
-    return PageReading(page, article_from_tree(tree, url, rules) if page.is_article else None)
+    article = article_from_tree(tree, url, rules) if page.is_article else None
+    found = (
+        layout(tree, article.text, article.title) if observe_body and article is not None else None
+    )
+    return PageReading(page, article, found)
+
+
+def read_page_observing_body(html: str | bytes, url: str, rules: ExtractionRules) -> PageReading:
+    """`read_page` with `observe_body`, as a task for the extraction workers."""
+    return read_page(html, url, rules, observe_body=True)
 
 
 def html_page(tree: HtmlElement, url: str) -> HtmlPage:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import re
@@ -13,6 +12,8 @@ import lxml.etree
 import lxml.html
 from cssselect import HTMLTranslator
 from lxml.html import HtmlElement
+
+from parsing.document import page_of
 
 _css = HTMLTranslator()
 
@@ -25,11 +26,15 @@ class ExtractionRules:
       matches, only that element is extracted (the rest of the page is chrome).
     - `prune`: selectors of elements removed before extraction (ads, share bars, boxes).
     - `boilerplate`: regexes; a paragraph of the clean text that matches one is dropped.
+    - `learned_container`: the body container a crawl learned from the site's pages
+      (`parsing.body_container`); when it finds one element, the page is read within it,
+      with the generic extraction's cuts (`clean_text`).
     """
 
     content: tuple[str, ...] = ()
     prune: tuple[str, ...] = ()
     boilerplate: tuple[str, ...] = ()
+    learned_container: tuple[str, ...] = ()
 
     def __getstate__(self) -> dict[str, tuple[str, ...]]:
         """The fields only: the compiled XPaths cached below do not pickle (worker processes
@@ -38,7 +43,17 @@ class ExtractionRules:
 
     def as_dict(self) -> dict[str, list[str]]:
         """The rules as plain data (what the archive keeps of a site's rules)."""
-        return {f.name: list(getattr(self, f.name)) for f in fields(self)}
+        data = {f.name: list(getattr(self, f.name)) for f in fields(self)}
+        # absent unless learned: rules recorded before it existed keep their digest
+        if not data["learned_container"]:
+            del data["learned_container"]
+        return data
+
+    @property
+    def learns_container(self) -> bool:
+        """Whether a crawl may learn this site's body container: no profile gave one
+        and none was learned yet."""
+        return not self.content and not self.learned_container
 
     @classmethod
     def from_dict(cls, data: dict[str, list[str]]) -> ExtractionRules:
@@ -57,6 +72,18 @@ class ExtractionRules:
         return [lxml.etree.XPath(_css.css_to_xpath(s)) for s in self.content]
 
     @cached_property
+    def _learned_xpaths(self) -> list[lxml.etree.XPath]:
+        return [lxml.etree.XPath(_css.css_to_xpath(s)) for s in self.learned_container]
+
+    def learned_body(self, tree: HtmlElement) -> HtmlElement | None:
+        """A page holding only the learned body container, when it finds one element."""
+        for xpath in self._learned_xpaths:
+            found = xpath(tree)
+            if len(found) == 1:
+                return page_of(found[0])
+        return None
+
+    @cached_property
     def prune_xpath(self) -> str | None:
         """The prune selectors as one XPath, for trafilatura's own `prune_xpath`."""
         return " | ".join(_css.css_to_xpath(s) for s in self.prune) or None
@@ -70,14 +97,7 @@ class ExtractionRules:
     def body(self, tree: HtmlElement) -> HtmlElement:
         """The page, or only its body container when one matches (trafilatura copies it)."""
         container = next((found[0] for xp in self._content_xpaths if (found := xp(tree))), None)
-        if container is None:
-            return tree
-        # Wrapped in <article> so that trafilatura takes it as the main content instead
-        # of falling back to its baseline, which drops subheadings.
-        body = lxml.html.Element("html")
-        wrapper = lxml.etree.SubElement(lxml.etree.SubElement(body, "body"), "article")
-        wrapper.append(copy.deepcopy(container))
-        return body
+        return tree if container is None else page_of(container)
 
     def keep(self, paragraph: str) -> bool:
         """False for a paragraph that is the site's boilerplate."""

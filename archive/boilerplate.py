@@ -5,8 +5,11 @@ Every stored article's paragraphs are counted per site (`paragraphs`, linked to 
 `MIN_SHARE` of the site's articles becomes boilerplate: it is stripped from every later
 capture, and the site's earlier articles (and their versions) are re-cleaned in place, each
 re-clean recorded in `recleans`. A re-clean is not a new version: the page did not change,
-only what the archive knows about the site. Learning is never undone, so a paragraph stays
-boilerplate even when the site grows past the point where its share would qualify.
+only what the archive knows about the site. Learning is not undone as the site grows, so a
+paragraph stays boilerplate even when its share would no longer qualify; only a
+re-extraction that takes it out of the texts it was learned from gives it back
+(`archive.reextract`: it was never the articles' text, but a rail the extraction now
+leaves out).
 """
 
 from __future__ import annotations

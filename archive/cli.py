@@ -23,7 +23,7 @@ from archive.history import (
     load_history,
     utc_label,
 )
-from archive.lessons import TRAP_FAMILY
+from archive.lessons import BODY_CONTAINER, TRAP_FAMILY
 from archive.lock import ArchiveBusy, ArchiveLock
 from archive.queries import ExportFilter, archive_stats, count_export_rows, export_rows, search
 
@@ -184,6 +184,12 @@ def reextract(archive_dir: str, site: str | None, dry_run: bool, processes: int 
             f"{_plural(summary.boilerplate_learned, 'paragraph')} of the new texts "
             f"{'would be' if dry_run else 'were'} learned as boilerplate and cleaned out"
         )
+    if summary.boilerplate_unlearned:
+        click.echo(
+            f"{_plural(summary.boilerplate_unlearned, 'paragraph')} learned as boilerplate from "
+            f"the old texts {'would be' if dry_run else 'were'} given back to the articles "
+            "that hold them (the new texts no longer repeat them)"
+        )
     for url in summary.examples:
         click.echo(f"  {url}")
     if dry_run:
@@ -290,16 +296,17 @@ def stats(archive_dir: str, as_json: bool) -> None:
         ]
     if figures["lessons"]:
         lines.append(f"Lessons learned by crawls: {len(figures['lessons'])}")
-        lines += [
-            f"  {lesson['site']}  "
-            + (
-                f"trap family {lesson['key']} (cut after {lesson['pages']} pages)"
-                if lesson["kind"] == TRAP_FAMILY
-                else f"query parameter {lesson['key']!r} changes nothing"
-            )
-            for lesson in figures["lessons"]
-        ]
+        lines += [f"  {lesson['site']}  {_lesson(lesson)}" for lesson in figures["lessons"]]
     click.echo("\n".join(lines))
+
+
+def _lesson(lesson: dict[str, Any]) -> str:
+    """One lesson, as `stats` prints it."""
+    if lesson["kind"] == TRAP_FAMILY:
+        return f"trap family {lesson['key']} (cut after {lesson['pages']} pages)"
+    if lesson["kind"] == BODY_CONTAINER:
+        return f"article text is in {lesson['key']} (learned from {lesson['pages']} articles)"
+    return f"query parameter {lesson['key']!r} changes nothing"
 
 
 @cli.command()

@@ -19,13 +19,14 @@ the archive's own job, and page reading is Scrapy-free.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from sqlite_utils import Database
 from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.boilerplate import strip_paragraphs
+from archive.boilerplate import strip_paragraphs, threshold
 from archive.db import warc_dir
 from archive.models import text_sha256, word_count
 from archive.store import ArchiveStore, utc_now
@@ -70,6 +71,7 @@ class Summary:
     changed: int = 0
     unreadable: int = 0
     boilerplate_learned: int = 0
+    boilerplate_unlearned: int = 0
     words_gained: int = 0
     words_lost: int = 0
     articles_changed: set[int] = field(default_factory=set)
@@ -86,10 +88,20 @@ def site_rules(db: Database) -> dict[str, ExtractionRules]:
     }
 
 
-def pending_jobs(db: Database, archive_dir: str | Path, site: str | None = None) -> list[Job]:
-    """The versions whose text the current extractor did not make, oldest article first."""
+def pending_jobs(
+    db: Database,
+    archive_dir: str | Path,
+    site: str | None = None,
+    articles: set[int] | None = None,
+) -> list[Job]:
+    """The versions whose text the current extractor did not make, oldest article first;
+    with `articles`, every version of those articles."""
     rules = site_rules(db)
-    where, params = ("where a.site = ?", [site]) if site else ("", [])
+    if articles is not None:
+        marks = ", ".join("?" * len(articles))
+        where, params = f"where a.id in ({marks})", sorted(articles)
+    else:
+        where, params = ("where a.site = ?", [site]) if site else ("", [])
     rows = db.execute(
         f"""select v.id, a.id, v.version, a.version_count, a.url, a.site, v.extractor,
                    f.warc_filename, f.warc_offset
@@ -102,7 +114,7 @@ def pending_jobs(db: Database, archive_dir: str | Path, site: str | None = None)
     jobs = []
     for version_id, article_id, version, latest, url, site_of, made_by, name, offset in rows:
         rules_of_site = rules.get(site_of, GENERIC_RULES)
-        if made_by == extractor_id(rules_of_site) or name is None:
+        if name is None or (articles is None and made_by == extractor_id(rules_of_site)):
             continue
         jobs.append(
             Job(
@@ -212,33 +224,106 @@ def reextract(
     jobs: list[Job] | None = None,
 ) -> Summary:
     """Re-extract every version the current extractor did not make; `dry_run` does it on
-    a copy of the database, so that what it says is what a real run would do."""
+    a copy of the database, so that what it says is what a real run would do.
+    `processes`: worker processes (None: one per core; 0: none, in this process)."""
     jobs = pending_jobs(db, archive_dir, site) if jobs is None else jobs
     if dry_run:
         with tempfile.TemporaryDirectory(prefix="reextract-") as folder:
             copy = sqlite3.connect(Path(folder) / "archive.db")
             db.conn.backup(copy)
             try:
-                return _run(Database(copy), jobs, processes, progress)
+                return _run(Database(copy), archive_dir, jobs, processes, progress)
             finally:
                 copy.close()
-    return _run(db, jobs, processes, progress)
+    return _run(db, archive_dir, jobs, processes, progress)
+
+
+def _learned_counts(db: Database, sites: set[str]) -> dict[int, tuple[str, int]]:
+    """Each learned boilerplate paragraph of the sites: its site and article count."""
+    if not sites or "paragraphs" not in db.table_names():
+        return {}
+    marks = ", ".join("?" * len(sites))
+    rows = db.execute(
+        f"""select id, site, article_count from paragraphs
+            where boilerplate_since is not null and site in ({marks})""",
+        sorted(sites),
+    )
+    return {pid: (site, count) for pid, site, count in rows}
+
+
+def _unlearn(db: Database, before: dict[int, tuple[str, int]], summary: Summary) -> set[int]:
+    """Take back the boilerplate that the new texts no longer support; return the
+    articles whose texts held it (they must be derived again, with it kept).
+
+    A paragraph learned as boilerplate stays so while the site grows (see
+    archive.boilerplate); but one whose count the re-extraction lowered below the bar was
+    learned from text that was not the articles' (a rail of other stories' openings,
+    which the re-extraction now leaves out): its own article must keep it.
+    """
+    store = ArchiveStore(db)
+    articles: set[int] = set()
+    after = _learned_counts(db, {site for site, _ in before.values()})
+    for pid, (site, count) in after.items():
+        was = before.get(pid, (site, count))[1]
+        (site_articles,) = db.execute(
+            "select count(*) from articles where site = ?", [site]
+        ).fetchone()
+        if count < was and count < threshold(site_articles):
+            holding = store.boilerplate.articles_holding(pid)
+            with db.atomic():
+                db.execute("update paragraphs set boilerplate_since = null where id = ?", [pid])
+                # marked stale in the same transaction: killed before they are derived
+                # again, the next re-extraction finds them
+                db.conn.executemany(
+                    "update versions set extractor = null where article_id = ?",
+                    [(article_id,) for article_id in holding],
+                )
+            articles.update(holding)
+            summary.boilerplate_unlearned += 1
+    return articles
 
 
 def _run(
     db: Database,
+    archive_dir: str | Path,
     jobs: list[Job],
     processes: int | None,
     progress: Callable[[int], None] | None,
 ) -> Summary:
     summary = Summary()
+    before = _learned_counts(db, {job.site for job in jobs})
+    _extract(db, jobs, processes, progress, summary)
+    again = _unlearn(db, before, summary)
+    if again:
+        # Their texts again, the paragraph kept: a second pass, whose changes the summary
+        # does not count twice (what it restores, the first pass had taken).
+        _extract(db, pending_jobs(db, archive_dir, articles=again), 0, None, Summary())
+    return summary
+
+
+def _extract(
+    db: Database,
+    jobs: list[Job],
+    processes: int | None,
+    progress: Callable[[int], None] | None,
+    summary: Summary,
+) -> None:
+    """Derive the jobs' texts anew and store them, counting what changed in `summary`."""
     store = ArchiveStore(db)
-    workers = processes or len(os.sched_getaffinity(0))
-    # spawned, not forked: a forked worker would hold the archive's lock open after its
-    # parent was killed, and no run could go on where the killed one stopped
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
-        for job, new in zip(jobs, pool.map(extract_job, jobs, chunksize=4), strict=True):
+    with contextlib.ExitStack() as stack:
+        if processes == 0:  # a few pages: starting workers would take longer
+            results: Iterator[dict[str, Any] | None] = map(extract_job, jobs)
+        else:
+            # spawned, not forked: a forked worker would hold the archive's lock open after
+            # its parent was killed, and no run could go on where the killed one stopped
+            pool = stack.enter_context(
+                ProcessPoolExecutor(
+                    max_workers=max(1, processes or len(os.sched_getaffinity(0))),
+                    mp_context=multiprocessing.get_context("spawn"),
+                )
+            )
+            results = pool.map(extract_job, jobs, chunksize=4)
+        for job, new in zip(jobs, results, strict=True):
             summary.versions += 1
             if progress is not None:
                 progress(1)
@@ -269,4 +354,3 @@ def _run(
                     summary.boilerplate_learned += store.recount_paragraphs(
                         job.site, job.article_id, new["text"], utc_now()
                     )
-    return summary

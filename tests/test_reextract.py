@@ -87,11 +87,13 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing(archives, tmp_path)
     weak, _ = archives
     archive = copy_of(weak, tmp_path)
     before = texts(archive)
+    # (the weak crawl's own end may have re-cleaned a text with the container it learned)
+    recorded = scalar(archive, "select count(*) from reextractions")
     done = run(reextract_command(archive, "--dry-run"))
     assert done.returncode == 0, done.stderr
     assert "texts would change" in done.stdout and "Dry run: nothing was written." in done.stdout
     assert texts(archive) == before
-    assert scalar(archive, "select count(*) from reextractions") == 0
+    assert scalar(archive, "select count(*) from reextractions") == recorded
 
 
 def test_reextracted_it_ends_equal_to_a_fresh_crawl(archives, tmp_path) -> None:
@@ -127,6 +129,7 @@ def test_killed_half_way_it_loses_nothing_and_resumes(archives, tmp_path) -> Non
     weak, fresh = archives
     archive = copy_of(weak, tmp_path)
     total = scalar(archive, "select count(*) from versions")
+    recorded = scalar(archive, "select count(*) from reextractions")
     process = subprocess.Popen(
         reextract_command(archive, "--processes", "1"),
         cwd=ROOT,
@@ -137,7 +140,7 @@ def test_killed_half_way_it_loses_nothing_and_resumes(archives, tmp_path) -> Non
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         with sqlite3.connect(archive / "archive.db", timeout=10) as db:
-            if db.execute("select count(*) from reextractions").fetchone()[0] >= 3:
+            if db.execute("select count(*) from reextractions").fetchone()[0] >= recorded + 3:
                 break
         time.sleep(0.005)
     process.send_signal(signal.SIGKILL)

@@ -24,6 +24,10 @@ WARC_PREFIX = "NEWS"
 # Pages are extracted in this many worker processes (None: one per CPU core; 0: in the
 # crawl's own process, which then spends most of its time in lxml instead of crawling).
 EXTRACT_PROCESSES = None
+# Learn each site's article body container from its pages when its profile names none
+# (parsing/body_container.py), read its later pages within it, and re-clean the articles
+# read before at the end of the crawl. False: neither learn nor use what was learned.
+LEARN_BODY_CONTAINER = True
 
 # --- Traps ------------------------------------------------------------------------------
 # A family of pages (URLs alike but for numbers, dates, words or query values) is cut off

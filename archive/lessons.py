@@ -1,8 +1,9 @@
 """What crawls learned about a site, kept so that the next crawl need not learn it again.
 
-Two kinds of lesson: a URL family that was cut off as a trap (`trap_family`, the family's
-shape as `spiders.families.family_of` writes it), and a query parameter found to change
-nothing on the site (`meaningless_param`).
+Three kinds of lesson: a URL family that was cut off as a trap (`trap_family`, the
+family's shape as `spiders.families.family_of` writes it), a query parameter found to
+change nothing on the site (`meaningless_param`), and the element that holds the text of
+the site's articles (`body_container`, a CSS selector; `parsing.body_container`).
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from sqlite_utils import Database
 
 TRAP_FAMILY = "trap_family"
 MEANINGLESS_PARAM = "meaningless_param"
+BODY_CONTAINER = "body_container"
 
 
 @dataclass
 class SiteLessons:
-    """A site's lessons: trap families and meaningless query parameters."""
+    """A site's lessons: trap families, meaningless query parameters, body container."""
 
     trap_families: set[str] = field(default_factory=set)
     meaningless_params: set[str] = field(default_factory=set)
+    body_container: str | None = None
 
 
 def load_lessons(db: Database, site: str) -> SiteLessons:
@@ -33,6 +36,8 @@ def load_lessons(db: Database, site: str) -> SiteLessons:
             lessons.trap_families.add(key)
         elif kind == MEANINGLESS_PARAM:
             lessons.meaningless_params.add(key)
+        elif kind == BODY_CONTAINER:
+            lessons.body_container = key
     return lessons
 
 

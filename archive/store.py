@@ -12,7 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.boilerplate import BoilerplateBook, Learned, strip_paragraphs
-from archive.lessons import TRAP_FAMILY
+from archive.lessons import MEANINGLESS_PARAM, TRAP_FAMILY
 from archive.models import Article, Fetch, text_sha256, word_count
 from archive.sites import site_address
 
@@ -198,9 +198,10 @@ class ArchiveStore:
             "select site, kind, count(*) from site_lessons where run_id = ? group by 1, 2",
             [self.run_id],
         )
+        keys = {TRAP_FAMILY: "trap_families_cut", MEANINGLESS_PARAM: "params_learned"}
         for site, kind, count in lessons:
-            key = "trap_families_cut" if kind == TRAP_FAMILY else "params_learned"
-            counts(site)[key] = count
+            if kind in keys:
+                counts(site)[keys[kind]] = count
         return sites
 
     def record_site_rules(self, site: str, rules: dict[str, Any]) -> None:

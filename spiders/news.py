@@ -1,10 +1,12 @@
 """The generic spider for news sites: `scrapy crawl news -a url=...` or `-a sites=FILE`.
 
 One crawl takes one site or many. Each site keeps its own profile, URL policy, archive
-history, trap families and learned query parameters (`SiteCrawl`); its requests share
-one download slot, so politeness holds per site. Requests from sitemaps, feeds and the
-home page go out at once; links found on pages go through the site's trap families
-(`spiders/families.py`), which cut off a family that stops bringing new articles.
+history, trap families, learned query parameters and learned body container
+(`SiteCrawl`); its requests share one download slot, so politeness holds per site.
+Requests from sitemaps, feeds and the home page go out at once; links found on pages go
+through the site's trap families (`spiders/families.py`), which cut off a family that
+stops bringing new articles. Article pages teach the site's body container
+(`parsing/body_container.py`) until it is known.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from archive.lessons import (
+    BODY_CONTAINER,
     MEANINGLESS_PARAM,
     TRAP_FAMILY,
     forget_lesson,
@@ -35,9 +38,10 @@ from archive.lessons import (
 from archive.models import Article
 from archive.sites import site_address
 from archive.store import utc_now
+from parsing.body_container import ContainerLearner
 from parsing.feed import parse_feed
 from parsing.metadata import iso_date
-from parsing.page import read_page
+from parsing.page import PageReading, read_page, read_page_observing_body
 from parsing.sitemap import parse_sitemap
 from pipelines.extensions.archive_session import ArchiveSession
 from pipelines.extensions.extraction_workers import ExtractionWorkers, ExtractorPool, in_workers
@@ -152,6 +156,11 @@ class NewsSpider(Spider):
             site.address: site
             for site in (SiteCrawl.start(profile, patience) for profile in spider.profiles)
         }
+        # a site whose profile names no body container learns one from its pages
+        learn = crawler.settings.getbool("LEARN_BODY_CONTAINER", True)
+        for site in spider.sites.values():
+            if learn and site.profile.extraction.learns_container:
+                site.container = ContainerLearner()
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
@@ -187,7 +196,10 @@ class NewsSpider(Spider):
         for site in self.sites.values():
             if session is not None:
                 db = session.store.db
-                site.remember(CrawlHistory.load(db, site.address), load_lessons(db, site.address))
+                lessons = load_lessons(db, site.address)
+                site.remember(CrawlHistory.load(db, site.address), lessons)
+                if lessons.body_container and site.container is not None:
+                    self._adopt_container(site, lessons.body_container)
                 if site.history.articles:
                     logger.info(
                         "Re-run of %s: %d articles and %d pages archived already, %d trap "
@@ -675,11 +687,8 @@ class NewsSpider(Spider):
         if not isinstance(response, HtmlResponse) or response.status != 200:
             self._judge(site, response.request, fruitful=False)
             return
-        if self._workers is None:
-            self._workers = ExtractionWorkers.pool_of(self.crawler)
-        reading = await in_workers(
-            self._workers, read_page, response.text, response.url, site.address
-        )
+        task = read_page if site.container is None else read_page_observing_body
+        reading = await in_workers(self._pool(), task, response.text, response.url, site.address)
         page = reading.page
         fruitful = False
         if page.is_article:
@@ -692,6 +701,7 @@ class NewsSpider(Spider):
                 site.articles_read.add(item.url)
                 site.article_families.add(family_of(item.url))
                 self._queued.add(item.url)  # stored once, under its canonical URL
+                self._observe_body(site, reading, item.url)
                 yield item
         links = [url for link in page.links if (url := site.policy.follow(link))]
         # links to pages no one had asked for (new articles, once it is known what one is)
@@ -717,6 +727,51 @@ class NewsSpider(Spider):
         self._judge(site, response.request, fruitful=fruitful or self._leads_on(site, seen))
         if site.early_pages:
             self._judge_early_pages(site)
+
+    def _pool(self) -> ExtractorPool:
+        """The pool the crawl reads pages in (the extension's, or one in this process)."""
+        if self._workers is None:
+            self._workers = ExtractionWorkers.pool_of(self.crawler)
+        return self._workers
+
+    def _observe_body(self, site: SiteCrawl, reading: PageReading, url: str) -> None:
+        """Learn from an article page where the site keeps its articles' text."""
+        if site.container is None or reading.body_layout is None:
+            return
+        selector = site.container.add(reading.body_layout)
+        if selector is None:
+            if site.container.exhausted:
+                logger.info(
+                    "No body container on %s: its first %d article pages keep their text in "
+                    "no one element; its pages are read whole",
+                    site.address,
+                    len(site.container.pages),
+                )
+                site.container = None
+            return
+        pages = len(site.container.pages)
+        self._adopt_container(site, selector)
+        self.crawler.stats.inc_value("extract/body_containers_learned")
+        logger.info(
+            "Learned on %s: its articles' text is in %s (from %d article pages); reading "
+            "its pages within it, and re-cleaning the articles read before when the crawl ends",
+            site.address,
+            selector,
+            pages,
+        )
+        self._remember(site, BODY_CONTAINER, selector, url, pages)
+
+    def _adopt_container(self, site: SiteCrawl, selector: str) -> None:
+        """Read the site's pages within its body container from now on, and say so in the
+        archive's record of the site's rules (which `reextract` reads)."""
+        rules = replace(site.profile.extraction, learned_container=(selector,))
+        site.profile = replace(site.profile, extraction=rules)
+        site.container = None
+        self._pool().set_rules(site.address, rules)
+        self.crawler.stats.set_value(f"extract/body_container/{site.address}", selector)
+        session = self.crawler.get_extension(ArchiveSession)
+        if session is not None:
+            session.store.record_site_rules(site.address, rules.as_dict())
 
     def _leads_on(self, site: SiteCrawl, seen: PageSeen) -> bool:
         """Whether a page linked to a new URL in a family where articles live."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archive.lessons import SiteLessons
+from parsing.body_container import ContainerLearner
 from spiders.families import TrapFamilies, family_of
 from spiders.incremental import CrawlHistory
 from spiders.profile import SiteProfile
@@ -48,6 +49,8 @@ class SiteCrawl:
     sitemaps_asked: bool = False
     # pages read before the first article, waiting for their verdicts
     early_pages: list[PageSeen] = field(default_factory=list)
+    # where the site's articles keep their text, while it is being learned
+    container: ContainerLearner | None = None
 
     @classmethod
     def start(cls, profile: SiteProfile, patience: int) -> SiteCrawl:

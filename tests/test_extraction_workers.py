@@ -26,10 +26,12 @@ from twisted.python.failure import Failure
 
 from archive.models import Article
 from parsing.article import extract_article
+from parsing.rules import GENERIC_RULES
 from pipelines.extensions.extraction_workers import ExtractionWorkers, ExtractorPool
 from spiders.site_spiders import NationworldnewsSpider
 from tests.site.content import build_site
 from tests.site.crawl import ROOT
+from tests.site.gazette import build_gazette, render_story
 from tests.site.server import route
 
 TAGDIV_NEWSPAPER_RULES = NationworldnewsSpider.profile.extraction
@@ -225,6 +227,7 @@ OWNER = """
 import json, queue, time
 from pipelines.extensions.extraction_workers import ExtractorPool
 from parsing.article import extract_article
+from parsing.rules import GENERIC_RULES
 from spiders.site_spiders import NationworldnewsSpider
 
 pool = ExtractorPool({"": NationworldnewsSpider.profile.extraction}, 2)
@@ -321,5 +324,30 @@ def test_workers_start_with_rules_already_used_in_this_process(
         (article,) = reactor.wait([pool.deferred(extract_article, html, url, reactor)])
         assert article == expected[url]
         assert pool.worker_pids
+    finally:
+        pool.close()
+
+
+@pytest.mark.e2e
+def test_rules_changed_after_the_start_reach_the_workers() -> None:
+    # a crawl learns a site's body container once the workers run: its pages must be read
+    # with the new rules from then on, in the workers and in this process alike
+    site = build_gazette(20)
+    story = next(s for s in site.stories if s.brief)
+    url, html = BASE + story.path, render_story(site, BASE, story)
+    pool = ExtractorPool({"": GENERIC_RULES}, 1)
+    try:
+        pool.start()
+        reactor = QueuedReactor()
+        (before,) = reactor.wait([pool.deferred(extract_article, html, url, reactor, "gz")])
+        assert before.text != story.expected_text
+        learned = replace(GENERIC_RULES, learned_container=("div.gz-copy",))
+        pool.set_rules("gz", learned)
+        (after,) = reactor.wait([pool.deferred(extract_article, html, url, reactor, "gz")])
+        assert after.text == story.expected_text
+        assert pool.run_here(extract_article, html, url, "gz") == after
+        # another site keeps the rules the workers started with
+        (other,) = reactor.wait([pool.deferred(extract_article, html, url, reactor, "other")])
+        assert other == before
     finally:
         pool.close()

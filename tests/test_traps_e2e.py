@@ -129,12 +129,15 @@ def test_both_replicas_fully_covered_within_the_budget(
     assert archived == done.expected  # every article, and nothing that is not one
     per_article = len(done.paths) / len(archived)
     assert per_article <= BUDGET, f"{len(done.paths)} requests for {len(archived)} articles"
-    # and every article's text exact, with the generic extraction (no site rules)
+    # and every article's text exact, with the generic extraction (no site rules), most of
+    # them read within the body container the crawl learned from the site's pages
     texts = dict(done.rows("select url, text from articles"))
     wrong = [
         a.path for a in server.site.articles if texts[done.base_url + a.path] != a.expected_text
     ]
     assert wrong == []
+    assert len(done.rows("select key from site_lessons where kind = 'body_container'")) == 1
+    assert "Re-cleaned" in done.log
     assert "Summary (finished)" in done.log
     assert "Traceback" not in done.log
 

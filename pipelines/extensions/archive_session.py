@@ -13,12 +13,16 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from archive.db import open_archive
 from archive.lock import ArchiveLock
 from archive.recovery import recover
+from archive.reextract import pending_jobs, reextract
 from archive.store import ArchiveStore, utc_now
 from pipelines.extensions.extraction_workers import spider_rules
 
 logger = logging.getLogger(__name__)
 
 _STATUS_BY_REASON = {"finished": "finished", "shutdown": "interrupted"}
+# Fewer texts than this to re-clean at the end of a crawl are re-extracted in the crawl's
+# own process (see `ArchiveSession.reclean`).
+RECLEAN_IN_PROCESS = 50
 
 
 def command_line_settings(crawler: Crawler) -> dict[str, Any]:
@@ -72,7 +76,11 @@ class ArchiveSession:
         logger.info("Archiving into %s (run %d)", self.archive_dir, run_id)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        """Record the end of the run with Scrapy's stats, then close the database."""
+        """Re-clean what a learned body container makes stale, record the end of the run
+        with Scrapy's stats, then close the database."""
+        for site, rules in spider_rules(spider).items():
+            if site and rules.learned_container:
+                self.reclean(site)
         stats = self.crawler.stats.get_stats()
         status = self.store.finish_run(_STATUS_BY_REASON.get(reason, reason), reason, stats)
         self.status = status
@@ -81,3 +89,45 @@ class ArchiveSession:
             logger.warning("Run %d fetched nothing: recorded as failed", self.store.run_id)
         self.store.db.close()
         self.lock.release()
+
+    def reclean(self, site: str) -> None:
+        """Re-extract, from the WARCs, the site's articles read before its body container
+        was learned (or by an earlier crawl): `reextract`, as the command line runs it.
+
+        A failure is logged and leaves the texts as they were: `python -m archive
+        reextract`, or the next crawl's end, does it again.
+        """
+        stats = self.crawler.stats
+        try:
+            jobs = pending_jobs(self.store.db, self.archive_dir, site)
+            if not jobs:
+                return
+            # a spawned worker pool takes as long to start as a few dozen pages take to read
+            processes = 0 if len(jobs) < RECLEAN_IN_PROCESS else None
+            logger.info(
+                "Re-cleaning %d stored texts of %s with its body container", len(jobs), site
+            )
+            done = reextract(
+                self.store.db, self.archive_dir, site=site, processes=processes, jobs=jobs
+            )
+        except Exception:  # the crawl's own records must still be written
+            logger.exception("Could not re-clean the articles of %s", site)
+            return
+        stats.inc_value("extract/recleaned", done.versions)
+        stats.inc_value("extract/recleaned_changed", done.changed)
+        logger.info(
+            "Re-cleaned %d stored texts of %s with its body container: %d changed "
+            "(%d words gained, %d lost)%s%s",
+            done.versions,
+            site,
+            done.changed,
+            done.words_gained,
+            done.words_lost,
+            f"; {done.boilerplate_unlearned} paragraphs learned as boilerplate from the old "
+            "texts given back"
+            if done.boilerplate_unlearned
+            else "",
+            f"; {done.unreadable} could not be read again, kept as they were"
+            if done.unreadable
+            else "",
+        )

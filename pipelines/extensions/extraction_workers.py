@@ -83,13 +83,16 @@ def _in_worker(
     html: str | bytes,
     url: str,
     site: str,
+    rules: ExtractionRules | None = None,
 ) -> tuple[Any, list, int]:
-    """Run `extract_article` or `read_page` with the worker's rules for the page's site;
-    returns what it logged and this worker's pid with its result."""
+    """Run `extract_article` or `read_page` with the worker's rules for the page's site
+    (or `rules`, the site's since the crawl learned more); returns what it logged and
+    this worker's pid with its result."""
     assert _worker_rules is not None, "worker not initialised"
     _worker_log.clear()
     try:
-        return task(html, url, rules_for(_worker_rules, site)), list(_worker_log), os.getpid()
+        rules = rules or rules_for(_worker_rules, site)
+        return task(html, url, rules), list(_worker_log), os.getpid()
     finally:
         _worker_log.clear()
 
@@ -138,6 +141,9 @@ class ExtractorPool:
         log_level: int = logging.INFO,
     ):
         self.rules = dict(rules)
+        # the rules the workers were started with; a site's rules changed since travel
+        # with each of its pages
+        self._started_rules: dict[str, ExtractionRules] = {}
         self.processes = processes
         self.log_level = log_level
         self.worker_pids: set[int] = set()
@@ -156,6 +162,16 @@ class ExtractorPool:
         level = logging.getLevelName(crawler.settings.get("LOG_LEVEL", "INFO"))
         return cls(rules, processes, level if isinstance(level, int) else logging.INFO)
 
+    def set_rules(self, site: str, rules: ExtractionRules) -> None:
+        """Read the site's pages with these rules from now on (pages already handed to a
+        worker are read with the old ones)."""
+        self.rules[site] = rules
+
+    def _changed_rules(self, site: str) -> ExtractionRules | None:
+        """The site's rules when they are not those its workers were started with."""
+        rules = rules_for(self.rules, site)
+        return None if rules is rules_for(self._started_rules, site) else rules
+
     @property
     def in_process(self) -> bool:
         """True when pages are extracted in the calling process (no workers, or none left)."""
@@ -170,6 +186,7 @@ class ExtractorPool:
         context.set_forkserver_preload(["parsing"])
         # this process keeps the writing end and never writes: see _watch_crawl
         self._crawl_alive = context.Pipe(duplex=False)
+        self._started_rules = dict(self.rules)
         self._executor = ProcessPoolExecutor(
             max_workers=self.processes,
             mp_context=context,
@@ -193,7 +210,8 @@ class ExtractorPool:
         `on_done` gets the future of (result, log records, worker pid), called in a pool
         thread."""
         assert self._executor is not None
-        self._executor.submit(_in_worker, task, html, url, site).add_done_callback(on_done)
+        future = self._executor.submit(_in_worker, task, html, url, site, self._changed_rules(site))
+        future.add_done_callback(on_done)
 
     def deferred(
         self,

@@ -30,6 +30,7 @@ _API = {
     "SearchHit": "archive.queries",
     "archive_stats": "archive.queries",
     "articles": "archive.queries",
+    "count_matches": "archive.queries",
     "search": "archive.queries",
 }
 __all__ = sorted(_API)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -89,7 +90,8 @@ def _where(selection: ExportFilter) -> tuple[str, dict[str, Any]]:
         params["until"] = parse_date_bound(selection.until, end=True)
     if selection.query:
         clauses.append("a.id in (select rowid from articles_fts where articles_fts match :query)")
-        params["query"] = selection.query
+        # read as `search` reads it: words as typed, FTS5 syntax where it is used
+        params["query"] = fts5_query(selection.query)
     return (" where " + " and ".join(clauses)) if clauses else "", params
 
 
@@ -164,8 +166,88 @@ class SearchHit:
     rank: float
 
 
+# Reading a typed query as FTS5 (https://sqlite.org/fts5.html#full_text_query_syntax): a
+# quoted phrase runs to its closing quote ("" is a quote inside it) or, left open, to the
+# end; parentheses group; inside NEAR(...) a comma comes before the distance; anything else
+# up to a space, quote or parenthesis is a term (so "12,700" and "U.S." stay whole).
+_QUOTED = re.compile(r'"(?:[^"]|"")*("\*?)?')
+_TERM = re.compile(r'[^\s"()]+')
+_NEAR_TERM = re.compile(r'[^\s"(),]+')
+# What FTS5 takes unquoted: ASCII letters and digits, "_", \x1a and any non-ASCII character.
+_BAREWORD = re.compile(r"[A-Za-z0-9_\x1a\x80-\U0010ffff]+\*?")
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+def fts5_query(text: str, columns: Collection[str] = ("title", "text")) -> str:
+    """A typed search query as FTS5: terms FTS5 would reject quoted, its own syntax kept.
+
+    Words with hyphens, dots, apostrophes or commas ("covid-19", "U.S.", "don't", "12.7")
+    become quoted strings, which the tokenizer splits as it split the text, so they match
+    as phrases ("covid 19"); a trailing * stays outside the quotes as a prefix. AND, OR,
+    NOT, NEAR(...), parentheses, "quoted phrases", prefix* and `column:` filters on one of
+    `columns` pass through. FTS5's rarer ^ and + are read as words.
+    """
+    parts, near, pos = [], False, 0
+    columns = {name.lower() for name in columns}
+    while pos < len(text):
+        char = text[pos]
+        if char.isspace():
+            pos += 1
+            continue
+        if char == '"':
+            match = _QUOTED.match(text, pos)
+            part = match.group() if match.group(1) else match.group() + '"'
+            pos = match.end()
+        elif char in "()" or (near and char == ","):
+            part, pos = char, pos + 1
+            near = near and char != ")"
+        else:
+            part = (_NEAR_TERM if near else _TERM).match(text, pos).group()
+            pos += len(part)
+            near = near or (part == "NEAR" and text[pos:].lstrip().startswith("("))
+            part = _fts5_term(part, columns)
+        parts.append(part)
+    return " ".join(parts)
+
+
+def _fts5_term(term: str, columns: set[str]) -> str:
+    """One term of a typed query as FTS5: an operator, a column filter, a bareword or a string."""
+    if term in _OPERATORS or _BAREWORD.fullmatch(term):
+        return term
+    column, colon, rest = term.partition(":")
+    if colon and column.removeprefix("-").lower() in columns:
+        # an empty rest filters the phrase or group that follows: title:"a b", title:(a OR b)
+        return f"{column}:{_fts5_term(rest, columns) if rest else ''}"
+    word = term.rstrip("*") or term
+    return _fts5_string(word) + ("*" if word != term else "")
+
+
+def _fts5_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def plain_words_query(text: str) -> str:
+    """A typed search query as FTS5 with every space-separated term quoted: no syntax at all."""
+    return " ".join(_fts5_string(word) for word in text.split())
+
+
+def _run_search(db: Database, sql: str, query: str, **params: Any) -> list[tuple]:
+    """Rows of a full-text query over what the user typed: read as FTS5 where it uses FTS5
+    syntax, else (SQLite rejected that reading) as plain words."""
+    if not query.split():
+        raise QueryError(f"empty search query {query!r}: give a word to look for")
+    columns = [row[0] for row in db.execute("select name from pragma_table_info('articles_fts')")]
+    error = None
+    for expression in dict.fromkeys((fts5_query(query, columns), plain_words_query(query))):
+        try:
+            return db.execute(sql, {"query": expression, **params}).fetchall()
+        except sqlite3.OperationalError as exc:
+            error = exc
+    raise QueryError(f"malformed search query {query!r}: {error}")
+
+
 def search(db: Database, query: str, limit: int = 20) -> list[SearchHit]:
-    """Articles matching an FTS5 query, best first, with a highlighted snippet."""
+    """Articles matching a typed query (see fts5_query), best first, with a snippet."""
     sql = """
         select a.url, a.title, a.published,
                snippet(articles_fts, 1, '[', ']', ' … ', 16) as snippet,
@@ -175,11 +257,13 @@ def search(db: Database, query: str, limit: int = 20) -> list[SearchHit]:
         order by rank
         limit :limit
     """
-    try:
-        rows = db.execute(sql, {"query": query, "limit": limit}).fetchall()
-    except sqlite3.OperationalError as exc:
-        raise QueryError(f"malformed search query {query!r}: {exc}") from exc
-    return [SearchHit(*row) for row in rows]
+    return [SearchHit(*row) for row in _run_search(db, sql, query, limit=limit)]
+
+
+def count_matches(db: Database, query: str) -> int:
+    """How many articles match a typed query in all, as `search` reads it (no limit)."""
+    sql = "select count(*) from articles_fts where articles_fts match :query"
+    return _run_search(db, sql, query)[0][0]
 
 
 def _archive_dir_of(db: Database) -> Path:
@@ -208,6 +292,11 @@ def archive_stats(db: Database, archive_dir: str | Path | None = None) -> dict[s
         "articles": scalar("select count(*) from articles"),
         "versions": scalar("select count(*) from versions"),
         "fetches": scalar("select count(*) from fetches"),
+        # the pages' stylesheets, scripts, images and fonts (none in an archive made
+        # before requisites were fetched, whose fetches have no such column)
+        "requisites": scalar("select count(*) from fetches where requisite")
+        if "requisite" in db["fetches"].columns_dict
+        else 0,
         "fetches_by_status": dict(
             db.execute("select status, count(*) from fetches group by status order by status")
         ),

@@ -108,13 +108,15 @@ def test_a_path_that_is_no_archive(
     assert (_snapshot(path) if path.exists() else None) == before
 
 
-@pytest.mark.parametrize("query", ['"unbalanced', "peru AND", "NOT"])
+@pytest.mark.parametrize("query", ["peru AND", "NOT", "(peru"])
 def test_malformed_queries(tmp_path: Path, query: str) -> None:
     archive = build_archive(tmp_path / "archive")
-    result = archive_command("search", str(archive), query)
-    assert_one_line_error(result, "malformed search query")
     result = archive_command("export", str(archive), "--query", query)
     assert_one_line_error(result, "malformed search query")
+    # search reads a query SQLite rejects as plain words instead (tests/test_cli.py)
+    result = archive_command("search", str(archive), query)
+    assert result.returncode == 0, result.stderr
+    assert_one_line_error(archive_command("search", str(archive), " "), "empty search query")
 
 
 @pytest.mark.parametrize("date", ["2023-13-01", "yesterday", "2023-02-29"])

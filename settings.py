@@ -29,6 +29,16 @@ EXTRACT_PROCESSES = None
 # read before at the end of the crawl. False: neither learn nor use what was learned.
 LEARN_BODY_CONTAINER = True
 
+# --- Page requisites ---------------------------------------------------------------------
+# Fetch what each archived article page needs to render (stylesheets, scripts, images,
+# fonts; spiders/requisites.py), once per URL per crawl, so that its capture replays as
+# the page looked. False: pages only.
+FETCH_REQUISITES = True
+# Hosts besides the crawled sites' own that may serve requisites (shell patterns, e.g.
+# ["*.wp.com", "fonts.gstatic.com"]; "*": any host on the internet). Loopback, private
+# and link-local addresses are refused whatever this says, unless a site lives there.
+REQUISITE_HOSTS = ["*"]
+
 # --- Traps ------------------------------------------------------------------------------
 # A family of pages (URLs alike but for numbers, dates, words or query values) is cut off
 # after this many pages in a row that brought no new article; each page that did buys it

@@ -74,3 +74,4 @@ class Fetch:
     ip_address: str | None = None
     warc_type: str = "response"
     refers_to_fetch_id: int | None = None
+    requisite: bool = False  # a page's stylesheet, script, image or font, not a page

@@ -183,8 +183,9 @@ class ArchiveStore:
             return sites[site]
 
         rows = self.db.execute(
+            # pages only: a page's requisites may come from other hosts (a CDN)
             """select f.url, v.version from fetches f left join versions v on v.fetch_id = f.id
-               where f.run_id = ?""",
+               where f.run_id = ? and not f.requisite""",
             [self.run_id],
         )
         for url, version in rows:

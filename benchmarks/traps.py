@@ -3,10 +3,12 @@
 Builds `tests/site/` and `tests/site/courier/` with N articles each, serves each on
 127.0.0.1, and crawls it with the generic `news` spider into a fresh archive, twice: with
 the default profile, then with its `traps` and `tracking_params` emptied (the mechanism
-alone). For each crawl it prints, from the replica server's own request log: requests,
-articles archived, missing and extra articles, requests per article (the issue's budget
-is 1.5), and, from the archive: trap families cut, pages spent on them before the cut,
-query parameters learned. The pattern lists' run is the baseline of the same sitting.
+alone). For each crawl it prints, from the replica server's own request log: page
+requests, articles archived, missing and extra articles, page requests per article (the
+issue's budget is 1.5), the requests for the pages' requisites (stylesheets, scripts,
+images, fonts) and requests per article with them, and, from the archive: trap families
+cut, pages spent on them before the cut, query parameters learned. The pattern lists' run
+is the baseline of the same sitting.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Figures:
 
     requests: int
     archived: int
+    requisites: int
     missing: int
     extra: int
     families_cut: list[str]
@@ -46,8 +49,13 @@ class Figures:
 
     @property
     def per_article(self) -> float:
-        """Requests per archived article."""
+        """Page requests per archived article."""
         return self.requests / max(1, self.archived)
+
+    @property
+    def per_article_with_requisites(self) -> float:
+        """Requests per archived article, the pages' requisites included."""
+        return (self.requests + self.requisites) / max(1, self.archived)
 
 
 def measure(server: ReplicaServer | CourierServer, folder: Path, *, lists: bool) -> Figures:
@@ -59,15 +67,20 @@ def measure(server: ReplicaServer | CourierServer, folder: Path, *, lists: bool)
         command, cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False
     )
     (folder / "crawl.log").write_text(done.stderr)
-    requests = len(server.requests)
     expected = set(server.site.expected_article_paths())
     with sqlite3.connect(folder / "archive" / "archive.db") as db:
         urls = [url for (url,) in db.execute("select url from articles")]
         lessons = db.execute("select kind, key, pages from site_lessons").fetchall()
+        requisite_urls = {url for (url,) in db.execute("select url from fetches where requisite")}
+    # the server's own log, split into the pages and the pages' requisites
+    asked = [server.base_url + request.path for request in server.requests]
+    requisites = sum(url in requisite_urls for url in asked)
+    requests = len(asked) - requisites
     archived = {url[len(server.base_url) :] for url in urls}
     cut = [(key, pages) for kind, key, pages in lessons if kind == "trap_family"]
     return Figures(
         requests=requests,
+        requisites=requisites,
         archived=len(archived),
         missing=len(expected - archived),
         extra=len(archived - expected),
@@ -99,13 +112,13 @@ def main(articles: int, json_out: Path | None) -> None:
                     results[label] = measure(server, folder, lists=lists)
     click.echo(
         f"{'crawl':32} {'requests':>8} {'articles':>8} {'missing':>7} {'extra':>5} "
-        f"{'per art.':>8} {'cut':>4} {'spent':>5} learned"
+        f"{'per art.':>8} {'requis.':>7} {'w/ req.':>7} {'cut':>4} {'spent':>5} learned"
     )
     for label, f in results.items():
         click.echo(
             f"{label:32} {f.requests:8d} {f.archived:8d} {f.missing:7d} {f.extra:5d} "
-            f"{f.per_article:8.2f} {len(f.families_cut):4d} {f.pages_spent:5d} "
-            f"{', '.join(f.params_learned) or '-'}"
+            f"{f.per_article:8.2f} {f.requisites:7d} {f.per_article_with_requisites:7.2f} "
+            f"{len(f.families_cut):4d} {f.pages_spent:5d} {', '.join(f.params_learned) or '-'}"
         )
         if f.returncode:
             click.echo(f"  crawl exit status {f.returncode}", err=True)
@@ -114,7 +127,16 @@ def main(articles: int, json_out: Path | None) -> None:
         click.echo(f"{name}: lists empty / default lists = {bare.requests / base.requests:.2f}×")
     if json_out is not None:
         json_out.write_text(
-            json.dumps({k: {**vars(f), "per_article": f.per_article} for k, f in results.items()})
+            json.dumps(
+                {
+                    k: {
+                        **vars(f),
+                        "per_article": f.per_article,
+                        "per_article_with_requisites": f.per_article_with_requisites,
+                    }
+                    for k, f in results.items()
+                }
+            )
         )
 
 

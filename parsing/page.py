@@ -16,6 +16,7 @@ from parsing.article import article_from_tree
 from parsing.body_container import Layout, layout
 from parsing.document import parse_html
 from parsing.metadata import article_node, jsonld_nodes
+from parsing.requisites import page_requisites
 from parsing.rules import ExtractionRules
 
 
@@ -34,6 +35,8 @@ class PageReading:
 
     page: HtmlPage
     article: Article | None
+    # what an article page needs to render (stylesheets, scripts, images, fonts)
+    requisites: list[str] = field(default_factory=list)
     # where the article's text lies, for learning the site's body container
     # (`parsing.body_container`); only when asked for
     body_layout: Layout | None = None
@@ -96,7 +99,8 @@ def read_page(
     found = (
         layout(tree, article.text, article.title) if observe_body and article is not None else None
     )
-    return PageReading(page, article, found)
+    requisites = page_requisites(tree, url) if article is not None else []
+    return PageReading(page, article, requisites, found)
 
 
 def read_page_observing_body(html: str | bytes, url: str, rules: ExtractionRules) -> PageReading:

@@ -15,18 +15,19 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.robotstxt import ProtegoRobotParser, RobotParser
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from archive.known import last_capture
 from archive.lessons import (
     BODY_CONTAINER,
     MEANINGLESS_PARAM,
@@ -42,14 +43,20 @@ from parsing.body_container import ContainerLearner
 from parsing.feed import parse_feed
 from parsing.metadata import iso_date
 from parsing.page import PageReading, read_page, read_page_observing_body
+from parsing.requisites import css_requisites
 from parsing.sitemap import parse_sitemap
 from pipelines.extensions.archive_session import ArchiveSession
 from pipelines.extensions.extraction_workers import ExtractionWorkers, ExtractorPool, in_workers
 from pipelines.items import GONE, NOT_MODIFIED, ArticleItem, ArticleStatusItem
-from pipelines.middlewares.warc_capture import FETCH_META_KEY, REVISIT_META_KEY
+from pipelines.middlewares.warc_capture import (
+    FETCH_META_KEY,
+    REQUISITE_META_KEY,
+    REVISIT_META_KEY,
+)
 from spiders.families import family_of
 from spiders.incremental import CrawlHistory, is_section_front
 from spiders.profile import WORDPRESS, SiteProfile, load_profiles
+from spiders.requisites import Requisites
 from spiders.site_crawl import PageSeen, SiteCrawl
 from spiders.urls import base_url_from, site_host
 
@@ -58,6 +65,8 @@ logger = logging.getLogger(__name__)
 SITEMAP_PRIORITY = 50
 FEED_PRIORITY = 40
 ARTICLE_PRIORITY = 10
+# After the pages: a page's requisites are fetched once the crawl has less to do.
+REQUISITE_PRIORITY = -10
 # Statuses a request for an already archived URL must see: unchanged, or gone.
 KNOWN_STATUSES = [304, 404, 410]
 KNOWN_META_KEY = "archive_known"
@@ -95,6 +104,8 @@ class NewsSpider(Spider):
         # built for each of the dozens of menu and sidebar links on every page.
         self._queued: set[str] = set()
         self._workers: ExtractorPool | None = None
+        self.requisites = Requisites([], enabled=False)  # FETCH_REQUISITES, in from_crawler
+        self._refused_hosts: set[str] = set()  # requisite hosts refused, logged once each
         # sites that never answered (the crawl command exits 1 for them)
         self.unreachable: list[str] = []
 
@@ -156,6 +167,11 @@ class NewsSpider(Spider):
             site.address: site
             for site in (SiteCrawl.start(profile, patience) for profile in spider.profiles)
         }
+        spider.requisites = Requisites(
+            spider.allowed_domains,
+            enabled=crawler.settings.getbool("FETCH_REQUISITES", True),
+            hosts=crawler.settings.getlist("REQUISITE_HOSTS", ["*"]),
+        )
         # a site whose profile names no body container learns one from its pages
         learn = crawler.settings.getbool("LEARN_BODY_CONTAINER", True)
         for site in spider.sites.values():
@@ -189,6 +205,13 @@ class NewsSpider(Spider):
         """True for an http(s) URL on one of the crawled sites."""
         site = self.site_of(url)
         return site is not None and site.policy.on_site(url)
+
+    def may_fetch(self, request: Request) -> bool:
+        """Whether a request may go out: one for a crawled site, a requisite of its pages
+        from a host allowed to serve it, or the robots.txt of such a host."""
+        if self.on_site(request.url):
+            return True
+        return self.requisites.allows(request.url, REQUISITE_META_KEY in request.meta)
 
     def spider_opened(self, spider: Spider) -> None:
         """Read what earlier crawls left for each site; set each site's politeness."""
@@ -703,6 +726,8 @@ class NewsSpider(Spider):
                 self._queued.add(item.url)  # stored once, under its canonical URL
                 self._observe_body(site, reading, item.url)
                 yield item
+                for request in self._requisite_requests(site, reading.requisites):
+                    yield request
         links = [url for link in page.links if (url := site.policy.follow(link))]
         # links to pages no one had asked for (new articles, once it is known what one is)
         fresh = [u for u in dict.fromkeys(links) if not self._asked_for(site, u)]
@@ -727,6 +752,75 @@ class NewsSpider(Spider):
         self._judge(site, response.request, fruitful=fruitful or self._leads_on(site, seen))
         if site.early_pages:
             self._judge_early_pages(site)
+
+    # --- requisites --------------------------------------------------------------------
+
+    def _requisite_requests(self, site: SiteCrawl, urls: list[str]) -> Iterator[Request]:
+        """Requests for what an archived page needs to render, each URL once per crawl;
+        conditional when an earlier crawl archived it."""
+        if not self.requisites.enabled:
+            return
+        stats = self.crawler.stats
+        session = self.crawler.get_extension(ArchiveSession)
+        for url in urls:
+            if url in self.requisites.asked:
+                continue
+            refusal = self.requisites.ask(url)
+            if refusal is not None:
+                stats.inc_value("requisites/refused")
+                host = urlsplit(url).netloc
+                if host not in self._refused_hosts:
+                    self._refused_hosts.add(host)
+                    logger.info(
+                        "Not fetching requisites from %s: %s (e.g. %s; further ones counted only)",
+                        host,
+                        refusal,
+                        url[:200],
+                    )
+                continue
+            headers = {}
+            if session is not None and (previous := last_capture(session.store.db, url)):
+                if previous.etag:
+                    headers["If-None-Match"] = previous.etag
+                if previous.last_modified:
+                    headers["If-Modified-Since"] = previous.last_modified
+            stats.inc_value("requisites/requested")
+            yield Request(
+                url,
+                callback=self.parse_requisite,
+                errback=self.requisite_failed,
+                priority=REQUISITE_PRIORITY,
+                headers=headers,
+                meta={REQUISITE_META_KEY: site.address, "allow_offsite": True},
+            )
+
+    def parse_requisite(self, response: Response) -> Iterator[Request]:
+        """Count a fetched requisite (it is in the WARC already); a stylesheet's own
+        requisites (imports, fonts, images) are asked for in turn. Nothing is followed."""
+        stats = self.crawler.stats
+        stats.inc_value(f"requisites/status/{response.status}")
+        site = self.sites.get(response.meta.get(REQUISITE_META_KEY, ""))
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if site is None or response.status != 200:
+            return
+        if "css" in content_type or response.url.split("?", 1)[0].endswith(".css"):
+            if isinstance(response, TextResponse):
+                text = response.text
+            else:  # served with a type Scrapy does not take for text
+                text = response.body.decode("utf-8", "replace")
+            yield from self._requisite_requests(site, css_requisites(text, response.url))
+
+    def requisite_failed(self, failure: Failure) -> None:
+        """A requisite that could not be fetched (robots.txt, a network error): counted."""
+        reason = "robots" if failure.check(IgnoreRequest) else "error"
+        self.crawler.stats.inc_value(f"requisites/failed/{reason}")
+        if not failure.check(IgnoreRequest, HttpError):
+            request = getattr(failure, "request", None)
+            logger.info(
+                "Cannot fetch requisite %s: %s",
+                request.url[:200] if request is not None else "?",
+                failure.getErrorMessage() or failure.type.__name__,
+            )
 
     def _pool(self) -> ExtractorPool:
         """The pool the crawl reads pages in (the extension's, or one in this process)."""

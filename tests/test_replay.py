@@ -235,6 +235,41 @@ def test_pywb_replays_the_article_rewritten(crawl: Crawl, wayback: Wayback) -> N
     assert f'href="{crawl.base}' not in page.text  # every link to the site goes through pywb
 
 
+def _fetch_bytes(url: str) -> tuple[int, str, bytes]:
+    """(status, content type, body) of a GET to pywb."""
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+def test_pywb_replays_the_articles_stylesheets_images_and_fonts(
+    crawl: Crawl, wayback: Wayback
+) -> None:
+    # the page's requisites were archived with it: the replay needs nothing from the site
+    _, fetch = _unchanged_article(crawl)
+    timestamp = _timestamp(fetch["fetched_at"])
+    page = lxml.html.fromstring(wayback.get(timestamp, "mp_", fetch["url"]).text)
+    sheets = [h for h in page.xpath("//link[@rel='stylesheet']/@href") if crawl.base in h]
+    images = [s for s in page.xpath("//img/@src") if crawl.base in s]
+    assert sheets and images
+    for url in sheets:
+        assert url.startswith(wayback.prefix), url  # rewritten to the archive
+        status, kind, body = _fetch_bytes(url)
+        assert (status, kind.split(";")[0]) == (200, "text/css"), url
+        assert b"tagDiv Newspaper" in body
+    for url in images:
+        assert url.startswith(wayback.prefix), url
+        status, kind, body = _fetch_bytes(url)
+        assert status == 200 and kind.startswith("image/"), url
+        assert body[:4] in (b"\xff\xd8\xff\xe0", b"\x89PNG"), url
+    # the icon font the stylesheet names, relative to it
+    font = f"{crawl.base}/wp-content/themes/Newspaper/images/icons/newspaper.woff2"
+    status, kind, body = _fetch_bytes(f"{wayback.prefix}{timestamp}id_/{font}")
+    assert (status, kind, body[:4]) == (200, "font/woff2", b"wOF2")
+
+
 def test_pywb_resolves_an_identical_payload_revisit(crawl: Crawl, wayback: Wayback) -> None:
     revisits = [
         f
@@ -277,7 +312,8 @@ def test_pywb_replays_a_server_not_modified_revisit_as_its_304(
     So at the time of a 304 capture it shows an empty 304; the content is at the capture the
     revisit refers to (`refers_to_fetch_id`, the record's WARC-Refers-To-Date).
     """
-    revisits = crawl.fetches("warc_type = 'revisit' and status = 304")
+    # the articles' (their requisites' 304s are images and stylesheets)
+    revisits = crawl.fetches("warc_type = 'revisit' and status = 304 and not requisite")
     assert revisits
     for revisit in revisits:
         reply = wayback.get(_timestamp(revisit["fetched_at"]), "id_", revisit["url"])

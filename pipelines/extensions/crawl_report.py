@@ -22,6 +22,7 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import create_looping_call
 
 from archive.sites import site_address
+from pipelines.middlewares.warc_capture import REQUISITE_META_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,9 @@ class CrawlReport:
             self._task.start(self.interval, now=False)
 
     def response_received(self, response: Response, request: Request, spider: Spider) -> None:
-        """Count a fetched page for its site."""
+        """Count a fetched page for its site (a page's requisites are counted apart)."""
+        if REQUISITE_META_KEY in request.meta:
+            return
         self.pages[site_address(response.url)] += 1
         self.stats.inc_value(f"sites/{site_address(response.url)}/pages")
 
@@ -100,6 +103,12 @@ class CrawlReport:
         gone = get(f"archive/articles_gone{suffix}", 0)
         text = f"articles {new:,} new, {changed:,} changed, {unchanged:,} unchanged"
         return text + (f", {gone:,} gone" if gone else "")
+
+    def _fetched(self) -> str:
+        """How many pages were fetched, and requisites when the pages' were fetched too."""
+        pages = _plural(sum(self.pages.values()), "page")
+        requisites = self.stats.get_value("requisites/fetched", 0)
+        return f"{pages} and {_plural(requisites, 'requisite')}" if requisites else pages
 
     def _traps(self) -> str:
         get = self.stats.get_value
@@ -121,7 +130,7 @@ class CrawlReport:
         held = getattr(self.crawler.spider, "held_requests", lambda: 0)()
         logger.info(
             "Progress: %s fetched (%.1f/s); %s; %s waiting, %s held by trap families; %s",
-            _plural(pages, "page"),
+            self._fetched(),
             rate,
             self._articles(),
             f"{waiting:,}",
@@ -146,7 +155,7 @@ class CrawlReport:
         logger.info(
             "Summary (%s): %s fetched in %.1f s; %s; %s (%s spent on them, %s not made)",
             reason,
-            _plural(sum(self.pages.values()), "page"),
+            self._fetched(),
             elapsed,
             self._articles(),
             self._traps(),

@@ -1,11 +1,14 @@
-"""Keep every request on the crawled sites: same host AND port, http(s) only.
+"""Keep every request on the crawled sites (same host AND port, http(s) only), but for
+the requisites of their pages and the robots.txt of the hosts that serve them.
 
 Scrapy's own OffsiteMiddleware compares host names, so a link or a redirect to another
 server on the same host (`127.0.0.1:8081` from a site on `127.0.0.1:8080`) gets through,
 and it lets non-HTTP schemes pass to their download handlers (`file:`, `data:`, `ftp:`).
 This middleware runs first in the downloader (priority 50, before robots.txt at 100, so no
 other site's robots.txt is fetched either) and drops any request, redirects included, that
-the spider's `on_site` refuses (each crawled site's `UrlPolicy.on_site`).
+the spider's `may_fetch` refuses: each crawled site's `UrlPolicy.on_site`, and for the
+requisites the spider asks for off the sites (stylesheets, images and fonts from a CDN),
+its address policy (`spiders.requisites`), checked again on every redirect.
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ class SiteOnlyMiddleware:
 
     def process_request(self, request: Request) -> None:
         """Let requests for the crawled sites through; raise IgnoreRequest for the rest."""
-        on_site = getattr(self.crawler.spider, "on_site", None)
-        if on_site is None or on_site(request.url):
+        may_fetch = getattr(self.crawler.spider, "may_fetch", None)
+        if may_fetch is None or may_fetch(request):
             return
         parts = urlsplit(request.url)
         where = f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:"

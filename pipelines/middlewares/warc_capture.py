@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 FETCH_META_KEY = "archive_fetch"
 # Set on a request whose response was archived as a revisit (the WARC profile's URI).
 REVISIT_META_KEY = "archive_revisit"
+# Set by the spider on a request for a page's requisite: the address of the site whose
+# page needs it. Its fetch is recorded as a requisite.
+REQUISITE_META_KEY = "requisite_of"
 
 
 def _header_pairs(headers: Headers) -> list[tuple[str, str]]:
@@ -172,6 +175,7 @@ class WarcCaptureMiddleware:
                 ip_address=exchange.ip_address,
                 warc_type="revisit" if revisit else "response",
                 refers_to_fetch_id=previous.fetch_id if revisit and previous else None,
+                requisite=REQUISITE_META_KEY in request.meta,
             )
             fetch_id = self.store.record_fetch(fetch)
         except (OSError, sqlite3.Error) as exc:
@@ -188,6 +192,8 @@ class WarcCaptureMiddleware:
             self.stats.inc_value("archive/revisits")
         self.stats.inc_value("archive/warc_records", 2)
         self.stats.inc_value("archive/fetches")
+        if fetch.requisite:
+            self.stats.inc_value("requisites/fetched")
         return response
 
     def spider_closed(self, spider: Spider) -> None:

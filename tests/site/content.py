@@ -185,6 +185,8 @@ class Site:
     # article paths still served as rendered from an earlier state: a CDN's copy that the
     # origin's re-save did not purge (see evolve_site)
     stale_pages: dict[str, Site] = field(default_factory=dict, repr=False, compare=False)
+    # a CDN (tests/site/cdn.py) the theme's stylesheet takes a web font from, if any
+    cdn_url: str | None = field(default=None, compare=False)
     _by_slug: dict[str, Article] = field(init=False, repr=False, compare=False)
     _by_id: dict[int, Article] = field(init=False, repr=False, compare=False)
     _normal: list[Article] = field(init=False, repr=False, compare=False)

@@ -17,6 +17,10 @@ LOOPBACK_SETTINGS = {
     "DOWNLOAD_DELAY": "0",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
     "LOGSTATS_INTERVAL": "10",
+    # Requisites from the replicas' loopback hosts only: the fonts, scripts and avatars
+    # the replica pages take from real hosts (fonts.googleapis.com, gravatar.com) are not
+    # even looked up, so no test touches the internet.
+    "REQUISITE_HOSTS": "127.0.0.1",
 }
 
 

@@ -110,7 +110,7 @@ def _head(base: str, title: str, path: str, extra: str = "") -> str:
 <title>{text(title)} | {NAME}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="canonical" href="{attr(base + path)}">
-<link rel="stylesheet" href="https://fd-gally.netlify.app/hf/static/gz.css">
+<link rel="stylesheet" href="/static/gz.css">
 {extra}</head>"""
 
 

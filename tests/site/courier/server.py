@@ -666,7 +666,15 @@ def _asset(path: str) -> Reply:
     """Theme files and uploads: small stand-ins with the right types."""
     headers = [("Cache-Control", "max-age=31536000")]
     if path.endswith(".css"):
-        return Reply(200, "text/css", b"/* GeneratePress */\nbody{margin:0}\n", headers)
+        # a web font beside the theme's stylesheet, in its own folder
+        css = (
+            b"/* GeneratePress */\n"
+            b"@font-face{font-family:GeneratePress;"
+            b"src:url('../fonts/generatepress.woff2') format('woff2')}\nbody{margin:0}\n"
+        )
+        return Reply(200, "text/css", css, headers)
+    if path.endswith(".woff2"):
+        return Reply(200, "font/woff2", b"wOF2" + bytes(44), headers)
     if path.endswith(".js"):
         return Reply(200, "application/javascript", b"/* replica */\n", headers)
     if path.endswith((".jpg", ".jpeg")):

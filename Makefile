@@ -27,13 +27,22 @@ $(PYWB_STAMP): requirements-test.txt requirements.txt
 		-r requirements-test.txt -c requirements.txt
 	touch $(PYWB_STAMP)
 
-install: $(STAMP)
+# pywb comes with it: `python -m archive serve` replays the captures with it.
+install: $(STAMP) $(PYWB_STAMP)
+
+# Debian's chromium for the browser tests (Playwright drives it: no browser download).
+# apt-get needs root: sudo when not root, without a password prompt (CI has no stdin).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
 
 # Serve the bundled replica site on 127.0.0.1, crawl it into $(ARCHIVE)/, stop, summarise.
-demo: $(STAMP)
+demo: $(STAMP) $(PYWB_STAMP)
 	$(BIN)/python -m tests.site.demo --archive $(ARCHIVE)
 
-test: $(STAMP) $(PYWB_STAMP)
+test: $(STAMP) $(PYWB_STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

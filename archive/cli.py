@@ -96,15 +96,7 @@ def export(
                 # The reader (`head`, a pager) had enough: not an error, as for cat.
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
-        target = Path(output)
-        if target.exists() and not force:
-            raise CliError(f"{output} already exists; pass --force to overwrite it")
-        if target.is_dir():
-            raise CliError(f"{output} is a directory")
-        if not target.parent.is_dir():
-            raise CliError(f"cannot write {output}: folder {target.parent} does not exist")
-        if not os.access(target.parent, os.W_OK):
-            raise CliError(f"cannot write {output}: folder {target.parent} is not writable")
+        target = _output_file(output, force)
         total = count_export_rows(db, selection)  # a bad --query fails here, before any output
         with click.progressbar(
             length=total, label=f"Exporting to {output}", file=sys.stderr
@@ -117,10 +109,83 @@ def export(
     click.echo(f"Exported {count} records to {output}", err=True)
 
 
+def _output_file(output: str, force: bool) -> Path:
+    """The file a command is to write, refused before any work if it cannot be."""
+    target = Path(output)
+    if target.exists() and not force:
+        raise CliError(f"{output} already exists; pass --force to overwrite it")
+    if target.is_dir():
+        raise CliError(f"{output} is a directory")
+    if not target.parent.is_dir():
+        raise CliError(f"cannot write {output}: folder {target.parent} does not exist")
+    if not os.access(target.parent, os.W_OK):
+        raise CliError(f"cannot write {output}: folder {target.parent} is not writable")
+    return target
+
+
 def _counting(rows: Iterator[dict[str, Any]], bar: Any) -> Iterator[dict[str, Any]]:
     for row in rows:
         bar.update(1)
         yield row
+
+
+@cli.command(name="wacz")
+@click.argument("archive_dir")
+@click.option("--output", "-o", required=True, help="The .wacz file to write.")
+@click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD).")
+@click.option("--site", help="Only this site's articles (host:port, as `stats` shows).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+def wacz_command(
+    archive_dir: str,
+    output: str,
+    since: str | None,
+    until: str | None,
+    site: str | None,
+    force: bool,
+) -> None:
+    """Package the archive as a WACZ file, to open in ReplayWeb.page.
+
+    The WACZ holds the WARC records, a CDXJ index of them, pages/pages.jsonl with one
+    line per article (URL, capture time, title and clean text, which ReplayWeb.page
+    searches) and datapackage.json with every file's size and SHA-256. Without filters
+    every WARC file goes in whole. With --since/--until (publication dates) or --site,
+    only the matching articles are listed, and only the WARC records they need go in:
+    every capture of their URLs and of redirects to them (response and request
+    records), the captures their revisit records refer to, and the page requisites of
+    the crawls that made those captures.
+
+    \b
+    Example:
+        python -m archive wacz data --output news.wacz
+        python -m archive wacz data --output may.wacz --since 2023-05-01 --until 2023-05-31
+    """
+    from archive.wacz import WaczFilter, plan_wacz, wacz_to_file
+
+    if not output.endswith(".wacz"):
+        raise CliError(f"{output}: a WACZ file's name ends in .wacz (replay tools go by it)")
+    db = _open(archive_dir)
+    target = _output_file(output, force)
+    try:
+        plan = plan_wacz(db, archive_dir, WaczFilter(since=since, until=until, site=site))
+        # a bar on a terminal; in a pipe or a log, only the summary line
+        with click.progressbar(
+            length=plan.bytes_to_read,
+            label=f"Writing {output}",
+            file=sys.stderr,
+            hidden=not sys.stderr.isatty(),
+        ) as bar:
+            summary = wacz_to_file(plan, target, progress=bar.update)
+    except ArchiveError as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    click.echo(
+        f"Wrote {output}: {_plural(summary.pages, 'page')}, "
+        f"{_plural(summary.records, 'WARC record')} in {_plural(summary.warc_files, 'file')}, "
+        f"{summary.bytes / 1e6:.1f} MB",
+        err=True,
+    )
 
 
 @cli.command()
@@ -206,20 +271,36 @@ def reextract(archive_dir: str, site: str | None, dry_run: bool, processes: int 
 @cli.command(name="search")
 @click.argument("archive_dir")
 @click.argument("query")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000))
+@click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    metavar="N",
+    help="Show the N best matches; the count on stderr says how many match in all.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 def search_command(archive_dir: str, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over article titles and text, best matches first.
 
-    QUERY uses SQLite FTS5 syntax: words, "exact phrases", OR, NOT, prefix*.
+    QUERY is words as people type them: hyphens, dots, apostrophes and numbers are
+    fine (covid-19, U.S., don't, 12.7 billion). FTS5 syntax works too: "exact phrases",
+    OR, AND, NOT, prefix*, (groups), NEAR(a b, 10), title:word. A query SQLite still
+    rejects is searched as plain words.
+
+    Hits go to stdout (one JSON object each with --json); a count such as
+    "10 of 104 articles" goes to stderr.
 
     \b
     Example:
-        python -m archive search data "child trafficking"
+        python -m archive search data "child trafficking" --limit 20
     """
+    from archive.queries import count_matches
+
     db = _open(archive_dir)
     try:
         hits = search(db, query, limit)
+        total = count_matches(db, query) if len(hits) == limit else len(hits)
     except ArchiveError as exc:
         raise CliError(str(exc)) from exc
     for hit in hits:
@@ -228,8 +309,8 @@ def search_command(archive_dir: str, query: str, limit: int, as_json: bool) -> N
         else:
             click.echo(f"{hit.title}\n  {hit.url}  ({hit.published or 'undated'})")
             click.echo(f"  {' '.join(hit.snippet.split())}\n")
-    if not as_json:
-        click.echo(_plural(len(hits), "result"), err=True)
+    shown = f"{len(hits)} of " if total > len(hits) else ""
+    click.echo(shown + _plural(total, "article"), err=True)
 
 
 def _shorten(text: str, width: int = 70) -> str:
@@ -262,7 +343,8 @@ def stats(archive_dir: str, as_json: bool) -> None:
         f"Articles:  {figures['articles']} ({figures['versions']} versions, "
         f"{figures['words']:,} words)",
         f"Published: {figures['published_first'] or '-'} to {figures['published_last'] or '-'}",
-        f"Fetches:   {figures['fetches']} ({statuses or 'none'})",
+        f"Fetches:   {figures['fetches']} ({statuses or 'none'})"
+        + (f"; {figures['requisites']} of them page requisites" if figures["requisites"] else ""),
         f"Runs:      {figures['runs']}",
         f"WARC:      {_plural(len(figures['warc_files']), 'file')}, {warc_bytes / 1e6:.1f} MB",
     ]
@@ -431,3 +513,42 @@ def _diff_lines(diff: VersionDiff, *, color: bool) -> list[str]:
         style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), None)
         lines.append(click.style(line, **style) if color and style else line)
     return lines
+
+
+@cli.command(name="serve")
+@click.argument("archive_dir")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8001, show_default=True, type=click.IntRange(1, 65535), help="Datasette."
+)
+@click.option(
+    "--replay-port",
+    type=click.IntRange(1, 65535),
+    help="pywb, which replays the captures (default: --port + 1).",
+)
+def serve_command(archive_dir: str, host: str, port: int, replay_port: int | None) -> None:
+    """Browse the archive: Datasette over archive.db, and its captures replayed by pywb.
+
+    Datasette (read-only) shows the tables with what each column means, full-text search
+    on articles, facets (site, section, author, month), canned queries (changed and gone
+    articles, fetch errors, the last run), an article's page with its text, versions,
+    diffs and links to its captures (click an article's URL), and charts (menu: Archive
+    charts). The captures replay from the archive's own WARC files. Ctrl-C stops both.
+
+    \b
+    Example:
+        python -m archive serve data
+        python -m archive serve data --port 9000
+    """
+    from archive.serve import serve
+
+    def ready(datasette_url: str, replay_url: str) -> None:
+        click.echo(f"Archive: {datasette_url}/archive   replay: {replay_url}   (Ctrl-C stops)")
+
+    try:
+        status = serve(Path(archive_dir), host, port, replay_port, ready=ready)
+    except ArchiveError as exc:
+        raise CliError(str(exc)) from exc
+    except KeyboardInterrupt:
+        status = 0
+    sys.exit(status)

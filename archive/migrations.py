@@ -220,3 +220,20 @@ def m005_extractor(db: Database) -> None:
         foreign_keys=[("article_id", "articles", "id")],
     )
     db["reextractions"].create_index(["article_id"])
+
+
+@migrations()
+def m006_requisites(db: Database) -> None:
+    """Which fetches were page requisites (stylesheets, scripts, images, fonts) rather
+    than pages."""
+    db["fetches"].add_column("requisite", int, not_null_default=0)
+
+
+@migrations()
+def m007_published_month(db: Database) -> None:
+    """The month an article was published (YYYY-MM, UTC), computed from `published_utc`:
+    what Datasette facets and people group by."""
+    db.execute(
+        "alter table articles add column published_month text "
+        "generated always as (substr(published_utc, 1, 7)) virtual"
+    )

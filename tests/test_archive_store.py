@@ -59,6 +59,8 @@ def test_schema_is_made_by_recorded_migrations(tmp_path: Path) -> None:
         "m003_incremental",
         "m004_site_lessons",
         "m005_extractor",
+        "m006_requisites",
+        "m007_published_month",
     ]
     tables = {"runs", "fetches", "articles", "versions", "articles_fts", "paragraphs", "recleans"}
     tables |= {"site_lessons", "site_rules", "reextractions"}
@@ -75,6 +77,8 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m003_incremental",
         "m004_site_lessons",
         "m005_extractor",
+        "m006_requisites",
+        "m007_published_month",
     ]
     assert migrations.pending(db) == []
 
@@ -163,8 +167,11 @@ def test_search_ranks_and_highlights(store: ArchiveStore) -> None:
     (hit,) = search(store.db, '"child trafficking"')
     assert hit.url == "https://example.com/a/"
     assert "[child trafficking]" in hit.snippet
-    with pytest.raises(QueryError):
-        search(store.db, '"unterminated')
+    # what people type: an open quote closes at the end of the query
+    (hit,) = search(store.db, '"child trafficking')
+    assert hit.url == "https://example.com/a/"
+    with pytest.raises(QueryError, match="empty"):
+        search(store.db, " ")
 
 
 def test_readonly_open_refuses_missing_or_foreign_files(tmp_path: Path) -> None:

@@ -295,6 +295,8 @@ def serve(
                 ],
                 cwd=ROOT,  # the plugin imports `archive`
                 stdin=subprocess.DEVNULL,
+                # its access log, one line a request, is not for the terminal; errors are
+                stdout=subprocess.DEVNULL,
                 start_new_session=True,
             ),
         ]

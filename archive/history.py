@@ -233,6 +233,26 @@ def line_changes(old_text: str, new_text: str) -> tuple[int, int]:
     return added, removed
 
 
+def word_changes(old_text: str, new_text: str) -> tuple[int, int]:
+    """Words added and removed going from one text to the other."""
+    # Paragraphs are matched first, as `show --diff` shows them, so that a word is only
+    # matched within the paragraphs that changed, never with a far-off paragraph's copy.
+    old_lines, new_lines = old_text.split("\n"), new_text.split("\n")
+    paragraphs = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    added = removed = 0
+    for tag, i1, i2, j1, j2 in paragraphs.get_opcodes():
+        if tag == "equal":
+            continue
+        old_words = " ".join(old_lines[i1:i2]).split()
+        new_words = " ".join(new_lines[j1:j2]).split()
+        # autojunk would ignore words common in a long paragraph ("the") and miscount
+        words = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+        kept = sum(block.size for block in words.get_matching_blocks())
+        added += len(new_words) - kept
+        removed += len(old_words) - kept
+    return added, removed
+
+
 def changed_metadata(old: Version, new: Version) -> list[tuple[str, Any, Any]]:
     """(field, old value, new value) for each metadata field that differs."""
     return [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,8 +12,16 @@ from typing import Any
 
 import click
 
+from archive.changes import RunChanges, run_changes
 from archive.db import ArchiveError, open_archive, open_archive_readonly
-from archive.export import FORMATS, export_to_file, write_export
+from archive.export import (
+    FORMATS,
+    METADATA_FILE,
+    STREAM_FORMATS,
+    DataCard,
+    export_to_file,
+    write_export,
+)
 from archive.history import (
     ArticleNotFound,
     History,
@@ -57,12 +66,27 @@ def cli() -> None:
 @cli.command()
 @click.argument("archive_dir")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
-@click.option("--output", "-o", default="-", help="File to write; '-' for standard output.")
+@click.option(
+    "--output",
+    "-o",
+    default="-",
+    help="File to write (a folder for text); '-' for standard output (jsonl and csv only).",
+)
 @click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD).")
 @click.option("--query", help="Only articles matching this full-text (FTS5) query.")
+@click.option(
+    "--site", multiple=True, help="Only this site's articles (host:port, as `stats` shows)."
+)
+@click.option("--section", multiple=True, help="Only articles of this section (in any case).")
+@click.option(
+    "--language", multiple=True, help="Only articles in this language (en takes en-US too)."
+)
+@click.option(
+    "--exclude-gone", is_flag=True, help="Leave out articles whose URL now answers 404 or 410."
+)
 @click.option("--all-versions", is_flag=True, help="One record per version, not per article.")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file or text export.")
 def export(
     archive_dir: str,
     fmt: str,
@@ -70,43 +94,81 @@ def export(
     since: str | None,
     until: str | None,
     query: str | None,
+    site: tuple[str, ...],
+    section: tuple[str, ...],
+    language: tuple[str, ...],
+    exclude_gone: bool,
     all_versions: bool,
     force: bool,
 ) -> None:
-    """Export articles (clean text and metadata) as JSON Lines or CSV.
+    """Export articles (clean text and metadata) as JSON Lines, CSV, Parquet or text files.
 
-    Each record holds url, title, author, published, modified, language, section,
-    tags, text, word_count, version, fetched_at, content_sha256 and the WARC
-    location of the capture the text came from (warc_filename, warc_offset,
-    warc_record_id), and the extractor that made the text.
+    Each record holds the article's URL, site, title, author and authors, dates,
+    language, section, tags, clean text, word count, version, capture time, the WARC
+    record the text came from, the extractor that made it and, for an article whose URL
+    now answers 404 or 410, gone_at (README, "Exporting", describes every field).
+    --format parquet writes typed columns; --format text writes a folder with one UTF-8
+    file per article and metadata.jsonl. Both carry a data card (the archive, the
+    filters, the counts, the publication dates, the extractors). --site, --section and
+    --language may be given more than once.
 
     \b
     Example:
         python -m archive export data --format jsonl --output articles.jsonl
         python -m archive export data --since 2023-05-01 --query "child trafficking"
+        python -m archive export data --format parquet --output news.parquet --exclude-gone
+        python -m archive export data --format text --output corpus --language en
     """
+    if output == "-" and fmt not in STREAM_FORMATS:
+        kind = "a folder" if fmt == "text" else "a file"
+        raise CliError(
+            f"--format {fmt} needs --output PATH ({kind}); only jsonl and csv go to standard output"
+        )
     db = _open(archive_dir)
-    selection = ExportFilter(since=since, until=until, query=query, all_versions=all_versions)
+    selection = ExportFilter(
+        since=since,
+        until=until,
+        query=query,
+        all_versions=all_versions,
+        site=site,
+        section=section,
+        language=language,
+        exclude_gone=exclude_gone,
+    )
     try:
-        if output == "-":
-            try:
-                write_export(export_rows(db, selection), fmt, sys.stdout)
-                sys.stdout.flush()
-            except BrokenPipeError:
-                # The reader (`head`, a pager) had enough: not an error, as for cat.
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return
-        target = _output_file(output, force)
-        total = count_export_rows(db, selection)  # a bad --query fails here, before any output
+        target = None
+        if output != "-":
+            target = _output_folder(output, force) if fmt == "text" else _output_file(output, force)
+        # a bad date range or --query fails here, before any output
+        total = count_export_rows(db, selection)
+        # a bar on a terminal; in a pipe or a log (or over records on that terminal), none
         with click.progressbar(
-            length=total, label=f"Exporting to {output}", file=sys.stderr
+            length=total,
+            label=f"Exporting to {output}" if target else "Exporting",
+            file=sys.stderr,
+            hidden=not sys.stderr.isatty() or (target is None and sys.stdout.isatty()),
         ) as bar:
-            count = export_to_file(_counting(export_rows(db, selection), bar), fmt, target)
+            rows = _counting(export_rows(db, selection), bar)
+            if target is None:
+                _export_to_stdout(rows, fmt)
+                return
+            card = DataCard(archive_dir, selection, fmt)
+            count = export_to_file(rows, fmt, target, card)
     except ArchiveError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
         raise CliError(f"cannot write {output}: {exc.strerror or exc}") from exc
     click.echo(f"Exported {count} records to {output}", err=True)
+
+
+def _export_to_stdout(rows: Iterator[dict[str, Any]], fmt: str) -> None:
+    """Write export records to standard output, a reader that stops early being no error."""
+    try:
+        write_export(rows, fmt, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (`head`, a pager) had enough: not an error, as for cat.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _output_file(output: str, force: bool) -> Path:
@@ -127,6 +189,24 @@ def _counting(rows: Iterator[dict[str, Any]], bar: Any) -> Iterator[dict[str, An
     for row in rows:
         bar.update(1)
         yield row
+
+
+def _output_folder(output: str, force: bool) -> Path:
+    """The folder a text export is to fill, refused before any work if it cannot be."""
+    target = Path(output).resolve()
+    if target.exists() and not target.is_dir():
+        raise CliError(f"{output} is a file; --format text writes a folder")
+    if target.is_dir() and any(target.iterdir()):
+        if not force:
+            raise CliError(f"{output} already exists; pass --force to replace it")
+        if not (target / METADATA_FILE).is_file():
+            # --force replaces an export made before, never a folder of other files
+            raise CliError(f"{output} holds files but no {METADATA_FILE}: not a text export")
+    if not target.parent.is_dir():
+        raise CliError(f"cannot write {output}: folder {target.parent} does not exist")
+    if not os.access(target.parent, os.W_OK):
+        raise CliError(f"cannot write {output}: folder {target.parent} is not writable")
+    return target
 
 
 @cli.command(name="wacz")
@@ -222,7 +302,12 @@ def reextract(archive_dir: str, site: str | None, dry_run: bool, processes: int 
         if not jobs:
             click.echo("Nothing to re-extract: every text was made by the current extractor.")
             return
-        with click.progressbar(length=len(jobs), label="Re-extracting", file=sys.stderr) as bar:
+        with click.progressbar(
+            length=len(jobs),
+            label="Re-extracting",
+            file=sys.stderr,
+            hidden=not sys.stderr.isatty(),  # piped: the summary lines only
+        ) as bar:
             summary = run_reextract(
                 db,
                 archive_dir,
@@ -325,7 +410,7 @@ def _plural(count: int, noun: str) -> str:
 @click.argument("archive_dir")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def stats(archive_dir: str, as_json: bool) -> None:
-    """Summarise an archive: articles, versions, fetches, runs and WARC files.
+    """Summarise an archive: articles (and those gone), versions, fetches, runs and WARC files.
 
     \b
     Example:
@@ -338,10 +423,13 @@ def stats(archive_dir: str, as_json: bool) -> None:
         return
     warc_bytes = sum(f["bytes"] for f in figures["warc_files"])
     statuses = ", ".join(f"{k}: {v}" for k, v in figures["fetches_by_status"].items())
+    gone_statuses = ", ".join(f"{k}: {v}" for k, v in figures["gone_by_status"].items())
     lines = [
         f"Archive:   {Path(archive_dir).resolve()}",
         f"Articles:  {figures['articles']} ({figures['versions']} versions, "
         f"{figures['words']:,} words)",
+        f"Gone:      {_plural(figures['gone'], 'article')}"
+        + (f" ({gone_statuses})" if gone_statuses else ""),
         f"Published: {figures['published_first'] or '-'} to {figures['published_last'] or '-'}",
         f"Fetches:   {figures['fetches']} ({statuses or 'none'})"
         + (f"; {figures['requisites']} of them page requisites" if figures["requisites"] else ""),
@@ -389,6 +477,98 @@ def _lesson(lesson: dict[str, Any]) -> str:
     if lesson["kind"] == BODY_CONTAINER:
         return f"article text is in {lesson['key']} (learned from {lesson['pages']} articles)"
     return f"query parameter {lesson['key']!r} changes nothing"
+
+
+@cli.command(name="changes")
+@click.argument("archive_dir")
+@click.option("--run", "run_id", type=int, metavar="N", help="This run (default: the latest).")
+@click.option("--since", help="Every run started on or after this date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object with the three lists.")
+def changes_command(archive_dir: str, run_id: int | None, since: str | None, as_json: bool) -> None:
+    """List what a run added, changed and found gone: new articles, new versions, 404s/410s.
+
+    By default the latest run; --run N for another, --since DATE for every run started
+    since then. Changed articles show the words added and removed between the version
+    before the run and the latest one, and the versions compared; the `show --diff`
+    command for the first of them is printed at the end.
+
+    \b
+    Example:
+        python -m archive changes data
+        python -m archive changes data --since 2026-11-01 --json
+    """
+    if run_id is not None and since is not None:
+        raise CliError("--run and --since cannot be combined: give one run, or a date")
+    db = _open(archive_dir)
+    try:
+        found = run_changes(db, run=run_id, since=since)
+    except ArchiveError as exc:
+        raise CliError(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(found.as_json(), ensure_ascii=False, indent=2))
+    elif not found.runs:
+        click.echo(
+            f"No runs since {since} in {archive_dir}."
+            if since
+            else f"No runs in {archive_dir}: nothing has been crawled into it yet."
+        )
+    else:
+        click.echo("\n".join(_changes_lines(found, archive_dir)))
+
+
+def _changes_lines(found: RunChanges, archive_dir: str) -> list[str]:
+    """A RunChanges as `changes` prints it: a heading, then Added, Changed and Gone."""
+    first, last = found.runs[0], found.runs[-1]
+    if len(found.runs) == 1:
+        heading = (
+            f"Run #{first.id} ({first.spider}, {first.status}): "
+            f"{utc_label(first.started_at)} to {utc_label(first.finished_at)}"
+        )
+    else:
+        heading = (
+            f"{len(found.runs)} runs since {found.since}, #{first.id} to #{last.id}: "
+            f"{utc_label(first.started_at)} to {utc_label(last.finished_at)}"
+        )
+    lines = [
+        heading,
+        f"{len(found.added)} added, {len(found.changed)} changed, {len(found.gone)} gone",
+    ]
+
+    def section(name: str, rows: list[tuple[str, ...]], columns: str = "") -> None:
+        lines.append("")
+        lines.append(f"{name} ({len(rows)}){columns}" if rows else f"{name}: none")
+        # Cells are padded so that titles line up, but a rare long URL runs over rather
+        # than pushing every title off the screen.
+        widths = [min(max(len(cell) for cell in column), 80) for column in zip(*rows, strict=True)]
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
+            lines.append("  " + "  ".join([*cells, row[-1]]).rstrip())
+
+    def title(value: str | None) -> str:
+        return _shorten(value or "(no title)", 60)
+
+    section("Added", [(a.url, title(a.title)) for a in found.added])
+    section(
+        "Changed",
+        [
+            (
+                f"+{c.words_added}",
+                f"-{c.words_removed} words",
+                f"v{c.from_version}->v{c.to_version}",
+                c.url,
+                title(c.title),
+            )
+            for c in found.changed
+        ],
+        ": words added and removed, versions compared",
+    )
+    section("Gone", [(str(g.gone_status), g.url, title(g.title)) for g in found.gone])
+    if found.changed:
+        c = found.changed[0]
+        versions = ["--from", str(c.from_version), "--to", str(c.to_version)]
+        command = shlex.join(["python", "-m", "archive", "show", archive_dir, c.url, *versions])
+        lines += ["", f"To see the first change: {command}"]
+    return lines
 
 
 @cli.command()

@@ -237,3 +237,12 @@ def m007_published_month(db: Database) -> None:
         "alter table articles add column published_month text "
         "generated always as (substr(published_utc, 1, 7)) virtual"
     )
+
+
+@migrations()
+def m008_authors(db: Database) -> None:
+    """Each article's and version's authors as a JSON list, each name as the page gives it
+    (`author` joins them with ", ", which a name such as "Smith, Jr." makes ambiguous).
+    Left null for texts stored before: export derives those from `author`."""
+    for table in ("articles", "versions"):
+        db[table].add_column("authors", str)

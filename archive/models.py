@@ -23,6 +23,9 @@ class Article:
     url: str
     title: str | None = None
     author: str | None = None
+    # each name as the page gives it: `author` joins them with ", ", which a name with a
+    # comma in it ("Smith, Jr.") makes ambiguous
+    authors: list[str] = field(default_factory=list)
     published: str | None = None
     modified: str | None = None
     language: str | None = None

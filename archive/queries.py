@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.db import ArchiveError, warc_dir
+from archive.sites import site_address
 
 # The export contract (DESIGN.md): these fields, in this order, then a few extras.
 EXPORT_FIELDS = (
@@ -38,9 +39,15 @@ EXPORT_FIELDS = (
     "first_seen",
     "last_seen",
     "extractor",
+    "site",
+    "authors",
+    "gone_at",
 )
 # Export fields that a `versions` row holds too (the rest come from articles and fetches).
-_NOT_IN_VERSIONS = {"url", "version", "fetched_at", "first_seen", "last_seen"}
+_NOT_IN_VERSIONS = {"url", "version", "fetched_at", "first_seen", "last_seen", "site", "gone_at"}
+# What may follow a comma inside one name ("Smith, Jr."): only `author` strings stored
+# before `authors` was need it, to be split back into names.
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"})
 _METADATA = tuple(
     name for name in EXPORT_FIELDS if name not in _NOT_IN_VERSIONS and not name.startswith("warc_")
 )
@@ -72,12 +79,45 @@ def parse_date_bound(value: str, *, end: bool = False) -> str:
 
 @dataclass
 class ExportFilter:
-    """Which articles an export includes."""
+    """Which articles an export includes; several sites, sections or languages are ORed."""
 
     since: str | None = None
     until: str | None = None
     query: str | None = None
     all_versions: bool = False
+    site: Sequence[str] = ()
+    section: Sequence[str] = ()
+    language: Sequence[str] = ()
+    exclude_gone: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The filter as plain JSON values (for an export's data card)."""
+        values = asdict(self)
+        for name in ("site", "section", "language"):
+            values[name] = _listed(values[name])
+        return values
+
+
+def _site_key(value: str) -> str:
+    """A --site value as `articles.site` holds it: a URL, or a host with or without www."""
+    value = value.strip()
+    return site_address(value) if "://" in value else value.lower().removeprefix("www.")
+
+
+def _language_key(value: str) -> str:
+    return value.strip().lower().replace("_", "-")
+
+
+def _any_of(
+    column: str, name: str, values: list[str], params: dict[str, Any], function: str = ""
+) -> str:
+    """`column` equal to one of the values (named :name0, :name1, ..., each passed through
+    the SQL `function` if one is named), as one clause."""
+    marks = []
+    for n, value in enumerate(values):
+        params[f"{name}{n}"] = value
+        marks.append(f"{function}(:{name}{n})" if function else f":{name}{n}")
+    return f"{column} in ({', '.join(marks)})"
 
 
 def _where(selection: ExportFilter) -> tuple[str, dict[str, Any]]:
@@ -88,24 +128,74 @@ def _where(selection: ExportFilter) -> tuple[str, dict[str, Any]]:
     if selection.until:
         clauses.append("a.published_utc < :until")
         params["until"] = parse_date_bound(selection.until, end=True)
+    if selection.since and selection.until and params["since"] >= params["until"]:
+        # said, not answered with an empty export that looks like an empty archive
+        raise QueryError(
+            f"empty date range: since {selection.since} is after until {selection.until}"
+            if params["since"] > params["until"]
+            else f"empty date range: since {selection.since} and until {selection.until} "
+            "leave no time between them"
+        )
     if selection.query:
         clauses.append("a.id in (select rowid from articles_fts where articles_fts match :query)")
         # read as `search` reads it: words as typed, FTS5 syntax where it is used
         params["query"] = fts5_query(selection.query)
+    if selection.site:
+        sites = [_site_key(value) for value in _listed(selection.site)]
+        clauses.append(_any_of("a.site", "site", sites, params))
+    if selection.section:
+        # SQLite's lower() on both sides, so that a section is matched as it is stored
+        sections = [value.strip() for value in _listed(selection.section)]
+        clauses.append(_any_of("lower(a.section)", "section", sections, params, "lower"))
+    if selection.language:
+        # "en" takes en, en-US, en_GB...: pages name languages with or without a region
+        language = "replace(lower(a.language), '_', '-')"
+        tests = []
+        for n, value in enumerate(_listed(selection.language)):
+            params[f"language{n}"] = _language_key(value)
+            tests.append(
+                f"{language} = :language{n} or "
+                f"substr({language}, 1, length(:language{n}) + 1) = :language{n} || '-'"
+            )
+        clauses.append(f"({' or '.join(tests)})")
+    if selection.exclude_gone:
+        clauses.append("a.gone_at is null")
     return (" where " + " and ".join(clauses)) if clauses else "", params
+
+
+def _listed(values: str | Sequence[str]) -> list[str]:
+    """A filter's values as a list: one string is one value."""
+    return [values] if isinstance(values, str) else list(values)
+
+
+def split_authors(author: str | None) -> list[str]:
+    """The names in a joined `author` string, for rows stored without `authors`: split at
+    ", " except before a name suffix ("Smith, Jr." stays one name)."""
+    names: list[str] = []
+    for part in (author or "").split(", "):
+        part = part.strip()
+        if names and part.lower().replace(".", "") in _NAME_SUFFIXES:
+            names[-1] += f", {part}"
+        elif part:
+            names.append(part)
+    return names
 
 
 def export_rows(db: Database, selection: ExportFilter) -> Iterator[dict[str, Any]]:
     """Articles as export records: the latest version of each, or every version."""
     source = "v" if selection.all_versions else "a"
     version = "v.version" if selection.all_versions else "a.version_count"
-    columns = ", ".join(f"{source}.{name} as {name}" for name in _METADATA)
+    # an archive opened read-only is not migrated: columns added since may be missing
+    present = db["versions" if selection.all_versions else "articles"].columns_dict
+    columns = ", ".join(
+        f"{source}.{name} as {name}" if name in present else f"null as {name}" for name in _METADATA
+    )
     where, params = _where(selection)
     sql = f"""
         select a.url as url, {columns}, {version} as version, f.fetched_at as fetched_at,
                f.warc_filename as warc_filename, f.warc_offset as warc_offset,
                f.warc_record_id as warc_record_id, a.first_seen as first_seen,
-               a.last_seen as last_seen
+               a.last_seen as last_seen, a.site as site, a.gone_at as gone_at
         from articles a
         join versions v on v.article_id = a.id
              {"" if selection.all_versions else "and v.version = a.version_count"}
@@ -119,6 +209,11 @@ def export_rows(db: Database, selection: ExportFilter) -> Iterator[dict[str, Any
         for values in cursor:
             row = dict(zip(names, values, strict=True))
             row["tags"] = json.loads(row["tags"]) if row["tags"] else []
+            row["authors"] = (
+                json.loads(row["authors"])
+                if row["authors"] is not None
+                else split_authors(row["author"])  # stored before `authors` was
+            )
             yield {name: row[name] for name in EXPORT_FIELDS}
     except sqlite3.OperationalError as exc:
         raise _export_error(selection, exc) from exc
@@ -131,9 +226,16 @@ def articles(
     until: str | None = None,
     query: str | None = None,
     all_versions: bool = False,
+    site: str | Sequence[str] = (),
+    section: str | Sequence[str] = (),
+    language: str | Sequence[str] = (),
+    exclude_gone: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Articles as export records (EXPORT_FIELDS), filtered as `export` filters them."""
-    return export_rows(db, ExportFilter(since, until, query, all_versions))
+    return export_rows(
+        db,
+        ExportFilter(since, until, query, all_versions, site, section, language, exclude_gone),
+    )
 
 
 def _export_error(selection: ExportFilter, exc: sqlite3.OperationalError) -> QueryError:
@@ -288,8 +390,11 @@ def archive_stats(db: Database, archive_dir: str | Path | None = None) -> dict[s
         "select id, spider, started_at, finished_at, status, fetch_count, articles_new,"
         " articles_changed from runs order by id desc limit 1"
     ).fetchone()
+    gone = _gone_by_status(db)
     return {
         "articles": scalar("select count(*) from articles"),
+        "gone": sum(gone.values()),
+        "gone_by_status": gone,
         "versions": scalar("select count(*) from versions"),
         "fetches": scalar("select count(*) from fetches"),
         # the pages' stylesheets, scripts, images and fonts (none in an archive made
@@ -339,6 +444,18 @@ def archive_stats(db: Database, archive_dir: str | Path | None = None) -> dict[s
         "recleans": scalar("select count(*) from recleans"),
         "lessons": _lessons(db),
     } | ({"last_run_sites": _run_sites(db, last_run[0])} if last_run else {})
+
+
+def _gone_by_status(db: Database) -> dict[int, int]:
+    """Articles found gone (they stay archived), counted by the status they answered."""
+    if "gone_at" not in db["articles"].columns_dict:  # an archive from before m003
+        return {}
+    return dict(
+        db.execute(
+            "select gone_status, count(*) from articles where gone_at is not null"
+            " group by gone_status order by gone_status"
+        )
+    )
 
 
 def _run_sites(db: Database, run_id: int) -> dict[str, dict[str, int]]:

@@ -161,6 +161,7 @@ def extract_job(job: Job) -> dict[str, Any] | None:
         "extractor": article.extractor,
         **{name: getattr(article, name) for name in METADATA},
         "tags": article.tags,
+        "authors": article.authors,
         "image": article.image,
     }
 
@@ -191,6 +192,8 @@ def _apply(
             values[name] = new[name]
     if new["tags"]:
         values["tags"] = json.dumps(new["tags"], ensure_ascii=False)
+    if new["authors"]:
+        values["authors"] = json.dumps(new["authors"], ensure_ascii=False)
     if new["image"]:
         values["image"] = new["image"]
     db["versions"].update(job.version_id, values)

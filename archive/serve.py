@@ -82,6 +82,7 @@ TABLES: dict[str, Any] = {
             "url": "The article's canonical URL (its page: text, versions, captures).",
             "title": "Headline, from the page's metadata.",
             "author": "Author(s), as the page names them.",
+            "authors": "Each author's name, a JSON list (null: stored before it was kept).",
             "published": "Publication time as the page gives it.",
             "published_utc": "Publication time in UTC (what date filters use).",
             "published_month": "YYYY-MM of published_utc.",

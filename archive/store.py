@@ -41,6 +41,7 @@ def _article_columns(article: Article) -> dict[str, Any]:
     return {
         "title": article.title,
         "author": article.author,
+        "authors": json.dumps(article.authors, ensure_ascii=False),
         "published": article.published,
         "published_utc": to_utc(article.published),
         "modified": article.modified,

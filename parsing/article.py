@@ -22,8 +22,9 @@ from parsing.rules import GENERIC_RULES, ExtractionRules
 logger = logging.getLogger(__name__)
 
 # The version of the extraction code: raise it whenever a change to parsing/ can change a
-# stored text, so that `python -m archive reextract` knows which texts are stale.
-EXTRACTOR_VERSION = "2026.12.1"
+# stored text or its metadata, so that `python -m archive reextract` knows which are stale.
+# 2026.12.2: `authors`, each name apart (before it, only the joined `author`).
+EXTRACTOR_VERSION = "2026.12.2"
 
 
 def extractor_id(rules: ExtractionRules) -> str:
@@ -86,6 +87,7 @@ def article_from_tree(
         url=url,
         title=meta["title"],
         author=meta["author"],
+        authors=meta["authors"],
         published=meta["published"],
         modified=meta["modified"],
         language=meta["language"],

@@ -141,6 +141,7 @@ def _from_jsonld(tree: HtmlElement) -> dict[str, Any]:
     return {
         "title": _text(node.get("headline")) or _text(node.get("name")),
         "author": ", ".join(dict.fromkeys(authors)) or None,
+        "authors": list(dict.fromkeys(authors)),
         "published": iso_date(node.get("datePublished")),
         "modified": iso_date(node.get("dateModified")),
         "language": _text(node.get("inLanguage")),
@@ -181,6 +182,7 @@ def _from_meta(tree: HtmlElement) -> dict[str, Any]:
     return {
         "title": first("og:title", "twitter:title"),
         "author": authors[0] if authors else None,
+        "authors": authors[:1],
         "published": iso_date(
             first("article:published_time", "og:article:published_time", "datepublished")
         ),
@@ -206,6 +208,8 @@ def _from_trafilatura(tree: HtmlElement, url: str) -> dict[str, Any]:
     return {
         "title": document.title,
         "author": document.author,
+        # trafilatura joins the names it finds with "; "
+        "authors": document.author.split("; ") if document.author else [],
         "section": (document.categories or [None])[0],
         "tags": list(document.tags or []),
         "description": document.description,
@@ -233,7 +237,7 @@ def _from_htmldate(tree: HtmlElement, url: str, published: str | None) -> dict[s
 
 
 def read_metadata(tree: HtmlElement, url: str) -> dict[str, Any]:
-    """Title, author, dates, language, section, tags, description and image of a page."""
+    """Title, author(s), dates, language, section, tags, description and image of a page."""
     sources = [_from_jsonld(tree), _from_meta(tree)]
     merged: dict[str, Any] = {}
     for key in FIELDS:
@@ -247,4 +251,9 @@ def read_metadata(tree: HtmlElement, url: str) -> dict[str, Any]:
             if not merged.get(key) and value:
                 merged[key] = iso_date(value)
     merged["tags"] = list(dict.fromkeys(merged["tags"] or []))
+    merged["authors"] = list(dict.fromkeys(merged["authors"] or [])) or (
+        [merged["author"]] if merged["author"] else []
+    )
+    # one form of the byline whichever source gave it; the names themselves stay in `authors`
+    merged["author"] = ", ".join(merged["authors"]) or merged["author"]
     return merged

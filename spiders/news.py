@@ -811,8 +811,9 @@ class NewsSpider(Spider):
             yield from self._requisite_requests(site, css_requisites(text, response.url))
 
     def requisite_failed(self, failure: Failure) -> None:
-        """A requisite that could not be fetched (robots.txt, a network error): counted."""
-        reason = "robots" if failure.check(IgnoreRequest) else "error"
+        """A requisite that could not be fetched (robots.txt forbids it, its host refused on
+        a redirect, a network error): counted."""
+        reason = "ignored" if failure.check(IgnoreRequest) else "error"
         self.crawler.stats.inc_value(f"requisites/failed/{reason}")
         if not failure.check(IgnoreRequest, HttpError):
             request = getattr(failure, "request", None)

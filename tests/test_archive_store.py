@@ -61,6 +61,7 @@ def test_schema_is_made_by_recorded_migrations(tmp_path: Path) -> None:
         "m005_extractor",
         "m006_requisites",
         "m007_published_month",
+        "m008_authors",
     ]
     tables = {"runs", "fetches", "articles", "versions", "articles_fts", "paragraphs", "recleans"}
     tables |= {"site_lessons", "site_rules", "reextractions"}
@@ -79,6 +80,7 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m005_extractor",
         "m006_requisites",
         "m007_published_month",
+        "m008_authors",
     ]
     assert migrations.pending(db) == []
 

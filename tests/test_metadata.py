@@ -199,6 +199,20 @@ def test_several_authors_joined() -> None:
     assert read_metadata(tree_of(page(ld)), URL)["author"] == "A, B"
 
 
+def test_several_authors_kept_apart_with_their_commas() -> None:
+    names = [{"name": "Ana Díaz"}, {"name": "John Smith, Jr."}, "Ana Díaz"]
+    ld = jsonld({"@type": "NewsArticle", "headline": "H", "author": names})
+    meta = read_metadata(tree_of(page(ld)), URL)
+    assert meta["authors"] == ["Ana Díaz", "John Smith, Jr."]
+    assert meta["author"] == "Ana Díaz, John Smith, Jr."
+
+
+def test_one_meta_author_is_a_list_of_one() -> None:
+    head = '<meta name="author" content="Smith, Jr., John">'
+    meta = read_metadata(tree_of(page(head)), URL)
+    assert (meta["author"], meta["authors"]) == ("Smith, Jr., John", ["Smith, Jr., John"])
+
+
 def test_trafilatura_fallback_title() -> None:
     html = page(
         "<title>Only a title</title>",

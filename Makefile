@@ -23,8 +23,10 @@ $(PYWB_STAMP): requirements-test.txt requirements.txt
 	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
 	echo '*' > $(PYWB_VENV)/.gitignore
 	$(PYWB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip==26.3
+	# greenlet left out of the constraints: Playwright's (.venv) and gevent's (pywb) differ
+	grep -v '^greenlet==' requirements.txt > $(PYWB_VENV)/constraints.txt
 	$(PYWB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
-		-r requirements-test.txt -c requirements.txt
+		-r requirements-test.txt -c $(PYWB_VENV)/constraints.txt
 	touch $(PYWB_STAMP)
 
 # pywb comes with it: `python -m archive serve` replays the captures with it.

@@ -145,7 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"Gone since the last crawl:      {stats.get('archive/articles_gone', 0)}")
     if captured:
-        print(f"Requests per archived article:  {requests / captured:.2f}")
+        requisites = stats.get("requisites/fetched", 0)
+        print(
+            f"Requests per archived article:  {requests / captured:.2f} "
+            f"({(requests - requisites) / captured:.2f} for pages, "
+            f"{requisites / captured:.2f} for their stylesheets, scripts, images and fonts)"
+        )
     if elapsed:
         print(f"Pages per second:               {requests / elapsed:.1f} ({elapsed:.1f} s)")
     print(f"Full crawl log:                 {log_path}")
@@ -153,11 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([sys.executable, "-m", "archive", "stats", str(archive)], cwd=ROOT, check=False)
     print(
         "\n== Try ==\n"
+        f"  .venv/bin/python -m archive serve {archive}      # browse: Datasette and replay\n"
         f'  .venv/bin/python -m archive search {archive} "child trafficking"\n'
-        f"  .venv/bin/python -m archive export {archive} --format jsonl --output articles.jsonl\n"
+        f"  .venv/bin/python -m archive changes {archive}\n"
+        f"  .venv/bin/python -m archive export {archive} --format parquet"
+        " --output articles.parquet\n"
+        f"  .venv/bin/python -m archive wacz {archive} --output demo.wacz\n"
         f'  .venv/bin/sqlite-utils {archive}/archive.db "select published, title from articles'
         ' order by published desc limit 5" --table\n'
-        f"  .venv/bin/datasette {archive}/archive.db\n"
         f"  .venv/bin/warcio check -v {archive}/warc/*.warc.gz"
     )
     return 0

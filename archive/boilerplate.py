@@ -80,6 +80,10 @@ class BoilerplateBook:
         if site in self._article_counts:
             self._article_counts[site] += 1
 
+    def forget_keys(self, site: str) -> None:
+        """Drop the cached keys of a site (after its paragraphs were learned by others)."""
+        self._known.pop(site, None)
+
     def forget_counts(self) -> None:
         """Drop the cached article counts (after a rolled-back transaction)."""
         self._article_counts.clear()

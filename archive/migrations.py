@@ -246,3 +246,24 @@ def m008_authors(db: Database) -> None:
     Left null for texts stored before: export derives those from `author`."""
     for table in ("articles", "versions"):
         db[table].add_column("authors", str)
+
+
+@migrations()
+def m009_merged_runs(db: Database) -> None:
+    """The runs `python -m archive merge` brought in from other archives (each crawl
+    worker's shard): the run, the archive it came from and when. A run is known by its
+    hostname, pid and start time, so that merging a shard again skips what it merged."""
+    db["merged_runs"].create(
+        {
+            "hostname": str,
+            "pid": int,
+            "started_at": str,
+            "run_id": int,
+            "shard": str,
+            "shard_run_id": int,
+            "merged_at": str,
+        },
+        pk=("hostname", "pid", "started_at"),
+        not_null={"run_id", "shard", "merged_at"},
+        foreign_keys=[("run_id", "runs", "id")],
+    )

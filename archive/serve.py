@@ -133,6 +133,7 @@ TABLES: dict[str, Any] = {
     "reextractions": {"description": "Stored texts derived again from their WARC records."},
     "site_lessons": {"description": "What crawls learned about each site."},
     "site_rules": {"description": "The extraction rules each site was last crawled with."},
+    "merged_runs": {"description": "Runs brought in from other archives by `merge`."},
 }
 
 QUERIES: dict[str, Any] = {

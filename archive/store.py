@@ -122,11 +122,14 @@ class ArchiveStore:
         self.run_id = table.last_pk
         return self.run_id
 
-    def finish_run(self, status: str, reason: str, stats: dict[str, Any]) -> str:
+    def finish_run(
+        self, status: str, reason: str, stats: dict[str, Any], *, empty_is_failure: bool = True
+    ) -> str:
         """Record the end of the current crawl with its counts and Scrapy stats.
 
         A crawl that ends normally without a single response (site down, DNS failure)
-        is recorded as failed; the status recorded is returned.
+        is recorded as failed, unless `empty_is_failure` is False (one worker of a shared
+        crawl, whose pages the others may have taken); the status recorded is returned.
         """
         counts = self.db.execute(
             """select
@@ -138,7 +141,7 @@ class ArchiveStore:
                  (select count(*) from fetches where run_id = :run and warc_type = 'revisit')""",
             {"run": self.run_id},
         ).fetchone()
-        if status == "finished" and counts[0] == 0:
+        if status == "finished" and counts[0] == 0 and empty_is_failure:
             status = "failed"
         site_counts = self._site_counts(stats)
         with self.db.atomic():
@@ -328,6 +331,15 @@ class ArchiveStore:
         for item in learned:
             self._reclean(item, at)
         return len(learned)
+
+    def reclean(self, paragraph_id: int, cleaned_at: str) -> None:
+        """Strip a paragraph learned as boilerplate elsewhere (in an archive merged into
+        this one) from every article holding it, as if this archive had learned it."""
+        site, key, text, count = self.db.execute(
+            "select site, key, text, article_count from paragraphs where id = ?", [paragraph_id]
+        ).fetchone()
+        self.boilerplate.forget_keys(site)
+        self._reclean(Learned(paragraph_id, site, key, text, count), cleaned_at)
 
     def _reclean(self, learned: Learned, cleaned_at: str) -> None:
         """Strip a newly learned boilerplate paragraph from every article that held it."""

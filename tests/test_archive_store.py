@@ -62,6 +62,7 @@ def test_schema_is_made_by_recorded_migrations(tmp_path: Path) -> None:
         "m006_requisites",
         "m007_published_month",
         "m008_authors",
+        "m009_merged_runs",
     ]
     tables = {"runs", "fetches", "articles", "versions", "articles_fts", "paragraphs", "recleans"}
     tables |= {"site_lessons", "site_rules", "reextractions"}
@@ -81,6 +82,7 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m006_requisites",
         "m007_published_month",
         "m008_authors",
+        "m009_merged_runs",
     ]
     assert migrations.pending(db) == []
 

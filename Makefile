@@ -39,12 +39,17 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+# Debian's redis-server for the shared-crawl tests, which start and stop their own.
+REDIS_SERVER := /usr/bin/redis-server
+$(REDIS_SERVER):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends redis-server
 
 # Serve the bundled replica site on 127.0.0.1, crawl it into $(ARCHIVE)/, stop, summarise.
 demo: $(STAMP) $(PYWB_STAMP)
 	$(BIN)/python -m tests.site.demo --archive $(ARCHIVE)
 
-test: $(STAMP) $(PYWB_STAMP) $(CHROMIUM)
+test: $(STAMP) $(PYWB_STAMP) $(CHROMIUM) $(REDIS_SERVER)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

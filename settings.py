@@ -29,6 +29,13 @@ EXTRACT_PROCESSES = None
 # read before at the end of the crawl. False: neither learn nor use what was learned.
 LEARN_BODY_CONTAINER = True
 
+# --- Beyond one machine ---------------------------------------------------------------------
+# "redis://HOST:PORT/DB": this crawl is one worker of a crawl shared through Redis
+# (scrapy-redis's scheduler and duplicate filter; pipelines/extensions/shared_crawl.py).
+# Start the same command N times, on one machine or several; each worker archives into
+# ARCHIVE_DIR/shards/HOST-PID, and `python -m archive merge` makes one archive of them.
+REDIS_URL = None
+
 # --- Page requisites ---------------------------------------------------------------------
 # Fetch what each archived article page needs to render (stylesheets, scripts, images,
 # fonts; spiders/requisites.py), once per URL per crawl, so that its capture replays as
@@ -85,6 +92,8 @@ EXTENSIONS = {
     "pipelines.extensions.extraction_workers.ExtractionWorkers": 105,
     "pipelines.extensions.robots_crawl_delay.RobotsCrawlDelay": 110,
     "pipelines.extensions.crawl_report.CrawlReport": 120,
+    # Only with REDIS_URL: one worker of a shared crawl (waits for the others).
+    "pipelines.extensions.shared_crawl.SharedCrawl": 130,
 }
 DOWNLOADER_MIDDLEWARES = {
     # First of all: requests for another host, port or scheme go no further (robots.txt

@@ -732,3 +732,69 @@ def serve_command(archive_dir: str, host: str, port: int, replay_port: int | Non
     except KeyboardInterrupt:
         status = 0
     sys.exit(status)
+
+
+class ArchiveInUse(CliError):
+    """An archive another process writes to: one line, and exit status 75 (EX_TEMPFAIL,
+    "try again later"), as the crawl command exits when its archive is busy."""
+
+    exit_code = 75
+
+
+@cli.command(name="merge")
+@click.argument("shards", nargs=-1, required=True, metavar="SHARD...")
+@click.option(
+    "--into",
+    "archive_dir",
+    required=True,
+    metavar="ARCHIVE_DIR",
+    help="The archive to merge into (created if missing).",
+)
+def merge_command(shards: tuple[str, ...], archive_dir: str) -> None:
+    """Merge the archives crawl workers wrote (shards) into one archive.
+
+    Runs, fetches, articles, versions, learned boilerplate, lessons and site rules come
+    together as one crawl would have left them: an article's versions from every shard in
+    capture order (a text equal to the one before is one version), the article as its
+    latest capture left it, every fetch's WARC record in ARCHIVE_DIR/warc/ (files
+    hard-linked, copied across file systems). A shard merged before is skipped; one that
+    crawled again brings its new runs. An archive a crawl is writing to, shard or
+    ARCHIVE_DIR, is refused with exit status 75, as the crawl command does.
+
+    \b
+    Example:
+        python -m archive merge data/shards/* --into data
+    """
+    from archive.merge import Merge
+
+    try:
+        # a bar on a terminal; in a pipe or a log, only the summary lines
+        with (
+            Merge(archive_dir, shards) as job,
+            click.progressbar(
+                length=job.steps,
+                label=f"Merging into {archive_dir}",
+                file=sys.stderr,
+                hidden=not sys.stderr.isatty(),
+            ) as bar,
+        ):
+            summary = job.run(progress=bar.update)
+    except ArchiveBusy as exc:
+        raise ArchiveInUse(str(exc)) from exc
+    except ArchiveError as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"cannot merge into {archive_dir}: {exc.strerror or exc}") from exc
+    if summary.shards:
+        copied = (
+            f", {summary.warc_files_copied} of them copied" if summary.warc_files_copied else ""
+        )
+        click.echo(
+            f"Merged {_plural(summary.shards, 'shard')} into {archive_dir}: "
+            f"{_plural(summary.runs, 'run')}, {summary.fetches} fetches, "
+            f"{summary.articles_new} new articles and {summary.articles_merged} merged with "
+            f"ones it held, {summary.versions} versions added; "
+            f"{_plural(summary.warc_files, 'WARC file')} brought in{copied}"
+        )
+    for shard in summary.skipped:
+        click.echo(f"Skipped {shard}: every run of it was merged into {archive_dir} before")

@@ -82,7 +82,11 @@ class ArchiveSession:
             if site and rules.learned_container:
                 self.reclean(site)
         stats = self.crawler.stats.get_stats()
-        status = self.store.finish_run(_STATUS_BY_REASON.get(reason, reason), reason, stats)
+        # one worker of a shared crawl may find every page taken by the others
+        shared = bool(self.crawler.settings.get("REDIS_URL"))
+        status = self.store.finish_run(
+            _STATUS_BY_REASON.get(reason, reason), reason, stats, empty_is_failure=not shared
+        )
         self.status = status
         if status == "failed":
             # the spider has said why in one ERROR line (a site it could not reach)

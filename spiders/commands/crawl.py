@@ -21,6 +21,7 @@ from archive.db import ArchiveError, open_archive
 from archive.lock import ArchiveBusy, ArchiveLock
 from archive.store import utc_now
 from pipelines.extensions.archive_session import ArchiveSession
+from pipelines.extensions.shared_crawl import redis_problem, shared_settings
 from spiders.site_spiders import PROFILE_ERRORS
 
 EXIT_FAILED = 1
@@ -51,6 +52,13 @@ class Command(ScrapyCrawlCommand):
         except KeyError:
             _refuse(f"no spider named {args[0]!r}")
         check = getattr(spidercls, "check_arguments", None)
+        redis_url = self.settings.get("REDIS_URL")
+        if redis_url:
+            # one worker of a crawl shared through Redis: its scheduler, and a shard
+            if problem := redis_problem(redis_url):
+                _refuse(problem, EXIT_FAILED)
+            for name, value in shared_settings(self.settings.get("ARCHIVE_DIR")).items():
+                self.settings.set(name, value, priority="cmdline")
         archive_dir = self.settings.get("ARCHIVE_DIR")
         try:
             if check is not None:

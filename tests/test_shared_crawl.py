@@ -1,0 +1,212 @@
+"""Beyond one machine: workers sharing one crawl through a real redis-server (scrapy-redis).
+
+Three workers crawl three replica sites from one sites file; their shards, merged, hold what
+one process crawling the same sites holds, and the replicas' logs show no page fetched
+twice (each worker reads a site's robots.txt itself: Scrapy's robots.txt middleware asks
+for it outside the scheduler).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipelines.extensions.shared_crawl import shard_dir, shared_settings
+from tests.processes import free_port
+from tests.site.content import build_site
+from tests.site.courier.model import build_courier
+from tests.site.courier.server import CourierServer
+from tests.site.crawl import ROOT, crawl_command, sites_file
+from tests.site.gazette import GazetteServer, build_gazette
+from tests.site.server import ReplicaServer
+
+REDIS_SERVER = shutil.which("redis-server")
+WORKERS = 3
+
+
+def test_shared_settings_use_scrapy_redis_and_a_shard_per_worker() -> None:
+    settings = shared_settings("data")
+    assert settings["SCHEDULER"] == "pipelines.extensions.shared_crawl.SharedScheduler"
+    assert settings["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
+    assert settings["SCHEDULER_PERSIST"] is True
+    assert Path(settings["ARCHIVE_DIR"]) == shard_dir("data")
+    assert shard_dir("data").parent == Path("data") / "shards"
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server on a free port, for this module only."""
+    assert REDIS_SERVER, "redis-server is missing: `make test` installs Debian's package"
+    folder = tmp_path_factory.mktemp("redis")
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            REDIS_SERVER,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    import redis
+
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list]]:
+    """Three replica sites built differently, and a sites file naming them."""
+    folder = tmp_path_factory.mktemp("sites")
+    with (
+        ReplicaServer(build_site(30)) as replica,
+        CourierServer(build_courier(30)) as courier,
+        GazetteServer(build_gazette(24)) as gazette,
+    ):
+        path = sites_file(
+            folder,
+            ("replica", replica.base_url),
+            ("courier", courier.base_url),
+            ("gazette", gazette.base_url),
+        )
+        yield path, [replica, courier, gazette]
+
+
+def asked(server: object) -> list[str]:
+    """Paths a replica server was asked for (the Gazette logs paths, the others records)."""
+    return [getattr(r, "path", r) for r in server.requests]
+
+
+def clear(servers: list) -> None:
+    for server in servers:
+        if hasattr(server, "clear_requests"):
+            server.clear_requests()
+        else:
+            server.requests.clear()
+
+
+def run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600
+    )
+
+
+def articles(archive: Path) -> dict[str, tuple[str, int]]:
+    with sqlite3.connect(archive / "archive.db") as db:
+        rows = db.execute("select url, text, version_count from articles").fetchall()
+    return {url: (text, versions) for url, text, versions in rows}
+
+
+@pytest.fixture(scope="module")
+def single(sites: tuple[Path, list], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same sites crawled by one process, for comparison."""
+    path, servers = sites
+    archive = tmp_path_factory.mktemp("single") / "archive"
+    done = run(crawl_command("news", servers[0].base_url + "/", archive, sites=path))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return archive
+
+
+@pytest.fixture(scope="module")
+def shared(
+    sites: tuple[Path, list], redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, list[str], list[list[str]]]:
+    """Three workers sharing the crawl, their shards merged: (merged archive, the workers'
+    logs, each replica's request log)."""
+    path, servers = sites
+    folder = tmp_path_factory.mktemp("shared")
+    archive = folder / "archive"
+    clear(servers)
+    command = crawl_command(
+        "news", servers[0].base_url + "/", archive, sites=path, REDIS_URL=redis_url
+    )
+    workers = [
+        subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(WORKERS)
+    ]
+    logs = [worker.communicate(timeout=600)[1] for worker in workers]
+    assert [w.returncode for w in workers] == [0] * WORKERS, [log[-2000:] for log in logs]
+    shards = sorted(str(p) for p in (archive / "shards").iterdir())
+    assert len(shards) == WORKERS
+    merged = run([sys.executable, "-m", "archive", "merge", *shards, "--into", str(archive)])
+    assert merged.returncode == 0, merged.stderr
+    return archive, logs, [asked(s) for s in servers]
+
+
+@pytest.mark.e2e
+def test_every_worker_took_part_and_the_last_cleared_redis(shared, redis_url: str) -> None:
+    _, logs, _ = shared
+    assert all("Worker " in log and "of a shared crawl" in log for log in logs)
+    # the scheduler adapter: no deprecation warning from scrapy-redis on the project's Scrapy
+    assert not [log for log in logs if "Deprecat" in log]
+    assert sum("Last worker of the shared crawl" in log for log in logs) == 1
+    import redis
+
+    assert redis.Redis.from_url(redis_url).keys("news:*") == []
+
+
+@pytest.mark.e2e
+def test_no_page_is_fetched_twice(shared) -> None:
+    _, _, requests = shared
+    for paths in requests:
+        twice = {p: n for p, n in Counter(paths).items() if n > 1 and p != "/robots.txt"}
+        assert twice == {}
+        assert Counter(paths)["/robots.txt"] <= WORKERS
+
+
+@pytest.mark.e2e
+def test_the_merged_shards_hold_what_one_process_holds(shared, single: Path) -> None:
+    merged, _, _ = shared
+    ours, theirs = articles(merged), articles(single)
+    assert set(ours) == set(theirs)
+    assert {u: t for u, (t, _) in ours.items()} == {u: t for u, (t, _) in theirs.items()}
+    assert {versions for _, versions in ours.values()} == {1}  # one capture, one text each
+
+
+@pytest.mark.e2e
+def test_redis_unreachable_at_start_is_one_line_and_exit_1(sites, tmp_path: Path) -> None:
+    path, servers = sites
+    command = crawl_command(
+        "news",
+        servers[0].base_url + "/",
+        tmp_path / "archive",
+        sites=path,
+        REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
+    )
+    done = run(command)
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0 and "cannot reach Redis" in done.stderr
+    assert not (tmp_path / "archive").exists()

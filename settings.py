@@ -35,6 +35,9 @@ LEARN_BODY_CONTAINER = True
 # Start the same command N times, on one machine or several; each worker archives into
 # ARCHIVE_DIR/shards/HOST-PID, and `python -m archive merge` makes one archive of them.
 REDIS_URL = None
+# In a shared crawl, each request waits for its site's turn, handed out crawl-wide at least
+# the site's delay apart (pipelines/middlewares/shared_politeness.py). False: per worker.
+SHARED_POLITENESS = True
 
 # --- Page requisites ---------------------------------------------------------------------
 # Fetch what each archived article page needs to render (stylesheets, scripts, images,
@@ -107,6 +110,10 @@ DOWNLOADER_MIDDLEWARES = {
     "pipelines.middlewares.retry_after.RetryAfterMiddleware": 555,
     # Just before RedirectMiddleware (600): logs redirect loops and over-long chains.
     "pipelines.middlewares.redirect_loops.RedirectLoopLog": 610,
+    # Only with REDIS_URL: a site's delay holds across all the workers of a shared crawl.
+    # Late in the chain, after robots.txt (100) may have held the request: its turn is
+    # taken just before it goes to the download slot.
+    "pipelines.middlewares.shared_politeness.SharedPoliteness": 880,
     # Closest to the network: sees the request as sent and the response as received,
     # before decompression and redirect handling change them.
     "pipelines.middlewares.warc_capture.WarcCaptureMiddleware": 950,

@@ -796,5 +796,10 @@ def merge_command(shards: tuple[str, ...], archive_dir: str) -> None:
             f"ones it held, {summary.versions} versions added; "
             f"{_plural(summary.warc_files, 'WARC file')} brought in{copied}"
         )
+    if summary.recleaned:
+        click.echo(
+            f"Re-cleaned {_plural(summary.recleaned, 'text')} with the body containers "
+            "their sites taught a shard"
+        )
     for shard in summary.skipped:
         click.echo(f"Skipped {shard}: every run of it was merged into {archive_dir} before")

@@ -27,6 +27,7 @@ archive while they merge (`ArchiveBusy`).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -70,6 +71,10 @@ DERIVED_PREFIXES = ("articles_fts", "_sqlite_migrations", "sqlite_")
 PARTIAL_SUFFIX = ".merging"
 
 
+# Fewer texts than this are re-derived in this process (see `Merge._reclean_learned`).
+RECLEAN_IN_PROCESS = 50
+
+
 @dataclass
 class MergeSummary:
     """What a merge did."""
@@ -83,6 +88,8 @@ class MergeSummary:
     warc_files: int = 0
     warc_files_copied: int = 0
     skipped: list[str] = field(default_factory=list)
+    # texts derived again with a body container a site's pages taught one of the shards
+    recleaned: int = 0
 
 
 class Merge:
@@ -189,7 +196,40 @@ class Merge:
             self._merge_shard(shard, summary, tick)
         (versions_after,) = self._db.execute("select count(*) from versions").fetchone()
         summary.versions = versions_after - versions_before
+        summary.recleaned = self._reclean_learned()
         return summary
+
+    def _reclean_learned(self) -> int:
+        """Derive again, from their WARC records, the texts made without the body container
+        their site taught a shard (in a shared crawl, a worker that read few of a site's
+        pages never learned it): as a crawl re-cleans at its end. Returns how many."""
+        from archive.reextract import pending_jobs, reextract
+
+        db = self._db
+        done = 0
+        lessons = db.execute(
+            "select site, key from site_lessons where kind = ? order by site", [BODY_CONTAINER]
+        ).fetchall()
+        for site, selector in lessons:
+            row = db.execute("select rules from site_rules where site = ?", [site]).fetchone()
+            if row is None:
+                continue
+            rules = json.loads(row[0])
+            if rules.get("learned_container") != [selector]:
+                rules["learned_container"] = [selector]
+                with db.atomic():
+                    db.execute(
+                        "update site_rules set rules = ? where site = ?",
+                        [json.dumps(rules, sort_keys=True), site],
+                    )
+            jobs = pending_jobs(db, self.target, site)
+            if jobs:
+                # a spawned pool takes as long to start as a few dozen pages take to read
+                processes = 0 if len(jobs) < RECLEAN_IN_PROCESS else None
+                done += reextract(
+                    db, self.target, site=site, processes=processes, jobs=jobs
+                ).versions
+        return done
 
     @contextmanager
     def _attached(self, shard: Path) -> Iterator[Database]:

@@ -8,6 +8,7 @@ for it outside the scheduler).
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
 import subprocess
@@ -210,3 +211,54 @@ def test_redis_unreachable_at_start_is_one_line_and_exit_1(sites, tmp_path: Path
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0 and "cannot reach Redis" in done.stderr
     assert not (tmp_path / "archive").exists()
+
+
+DELAY = 0.25
+
+
+def gaps_of_two_workers(redis_url: str, archive: Path, **settings: str) -> list[float]:
+    """Two workers crawl one small replica with a delay; the gaps between the requests
+    the replica saw, in the order it saw them."""
+    with ReplicaServer(build_site(12)) as server:
+        command = crawl_command(
+            "news",
+            server.base_url + "/",
+            archive,
+            REDIS_URL=redis_url,
+            DOWNLOAD_DELAY=str(DELAY),
+            FETCH_REQUISITES="False",
+            # few requests in each worker's hands: the rest wait in Redis for either
+            CONCURRENT_REQUESTS="2",
+            **settings,
+        )
+        workers = [
+            subprocess.Popen(
+                command,
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        logs = [worker.communicate(timeout=600)[1] for worker in workers]
+        assert [w.returncode for w in workers] == [0, 0], [log[-2000:] for log in logs]
+        times = sorted(r.time for r in server.requests)
+        # both workers fetched: otherwise the test would say nothing about sharing a site
+        assert not [log for log in logs if "Summary (finished): 0 pages" in log]
+    return [b - a for a, b in itertools.pairwise(times)]
+
+
+@pytest.mark.e2e
+def test_two_workers_never_ask_a_site_faster_than_its_delay(redis_url: str, tmp_path: Path) -> None:
+    gaps = gaps_of_two_workers(redis_url, tmp_path / "archive")
+    # a few ms for the server to log what the client sent at its turn
+    assert min(gaps) >= DELAY - 0.02, sorted(gaps)[:5]
+
+
+@pytest.mark.e2e
+def test_without_shared_politeness_two_workers_do(redis_url: str, tmp_path: Path) -> None:
+    # the mechanism switched off: each worker keeps the delay for itself only
+    gaps = gaps_of_two_workers(redis_url, tmp_path / "archive", SHARED_POLITENESS="False")
+    assert min(gaps) < DELAY / 2

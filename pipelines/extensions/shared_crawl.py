@@ -55,6 +55,9 @@ def shared_settings(archive_dir: str | Path) -> dict[str, Any]:
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         # the queue and the seen URLs belong to every worker: one stopping keeps them
         "SCHEDULER_PERSIST": True,
+        # turns are handed out a site's delay apart (SharedPoliteness); a worker's own slot
+        # randomising its delay on top would send some requests early or late of theirs
+        "DOWNLOAD_DELAY_JITTER": 0,
         "ARCHIVE_DIR": str(shard_dir(archive_dir)),
     }
 

@@ -98,6 +98,11 @@ EXTENSIONS = {
     # Only with REDIS_URL: one worker of a shared crawl (waits for the others).
     "pipelines.extensions.shared_crawl.SharedCrawl": 130,
 }
+SPIDER_MIDDLEWARES = {
+    # Only with REDIS_URL: a page read is no longer this worker's (shared_crawl.py).
+    "pipelines.extensions.shared_crawl.TakenDone": 990,
+}
+
 DOWNLOADER_MIDDLEWARES = {
     # First of all: requests for another host, port or scheme go no further (robots.txt
     # of other servers included).

@@ -562,6 +562,11 @@ class NewsSpider(Spider):
         goes to the next request waiting there.
         """
         waiting, sent = [request], 0
+        engine = self.crawler.engine
+        # a verdict that arrives while the crawl is closing (a worker whose Redis went
+        # away, Ctrl-C) sends nothing: the engine takes no more requests
+        if engine is None or getattr(engine, "spider", self) is None:
+            return 0
         while waiting:
             request = waiting.pop()
             url = site.policy.canonical(request.url)

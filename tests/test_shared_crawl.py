@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -262,3 +263,105 @@ def test_without_shared_politeness_two_workers_do(redis_url: str, tmp_path: Path
     # the mechanism switched off: each worker keeps the delay for itself only
     gaps = gaps_of_two_workers(redis_url, tmp_path / "archive", SHARED_POLITENESS="False")
     assert min(gaps) < DELAY / 2
+
+
+def wait_for(condition: object, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def slow_command(server: ReplicaServer, archive: Path, redis_url: str) -> list[str]:
+    """A crawl slow enough to be caught in the middle."""
+    return crawl_command(
+        "news",
+        server.base_url + "/",
+        archive,
+        REDIS_URL=redis_url,
+        DOWNLOAD_DELAY="0.05",
+        CONCURRENT_REQUESTS="2",
+        FETCH_REQUISITES="False",
+    )
+
+
+@pytest.mark.e2e
+def test_a_worker_killed_mid_crawl_loses_nothing(redis_url: str, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with ReplicaServer(build_site(20)) as server:
+        expected = set(server.site.expected_article_paths())
+        prefix = len(server.base_url)
+        command = slow_command(server, archive, redis_url)
+        doomed = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(lambda: len(server.requests) >= 8)
+        survivor = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        wait_for(lambda: len(server.requests) >= 25)
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait()
+        log = survivor.communicate(timeout=600)[1]
+        assert survivor.returncode == 0, log[-2000:]
+    assert "requests it had taken are back in the queue" in log
+    shards = [str(p) for p in (archive / "shards").iterdir()]
+    merged = run([sys.executable, "-m", "archive", "merge", *shards, "--into", str(archive)])
+    assert merged.returncode == 0, merged.stderr
+    assert {url[prefix:] for url in articles(archive)} == expected
+
+
+@pytest.mark.e2e
+def test_redis_lost_mid_crawl_stops_the_worker_with_its_archive(tmp_path: Path) -> None:
+    port = free_port()
+    redis_server = subprocess.Popen(
+        [
+            REDIS_SERVER,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    archive = tmp_path / "archive"
+    try:
+        time.sleep(0.5)
+        with ReplicaServer(build_site(20)) as server:
+            worker = subprocess.Popen(
+                slow_command(server, archive, f"redis://127.0.0.1:{port}/0"),
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            wait_for(lambda: len(server.requests) >= 10)
+            redis_server.terminate()
+            redis_server.wait()
+            log = worker.communicate(timeout=120)[1]
+    finally:
+        if redis_server.poll() is None:
+            redis_server.terminate()
+    assert worker.returncode == 1
+    assert "Lost Redis" in log and "Traceback" not in log
+    (shard,) = (archive / "shards").iterdir()
+    with sqlite3.connect(shard / "archive.db") as db:
+        (status,) = db.execute("select status from runs").fetchone()
+        (stored,) = db.execute("select count(*) from articles").fetchone()
+    assert status == "redis_lost" and stored > 0

@@ -14,6 +14,16 @@ Scrapy: it counts its stats without the `spider` argument Scrapy 2.19 deprecates
 warning on every request otherwise); tests/test_shared_crawl.py fails when scrapy-redis's
 scheduler changes under it.
 
+Faults. A request a worker takes from the queue is also kept in `SPIDER:taken:WORKER`
+until its page is read and what it held handed to the pipelines (`TakenDone`, a spider
+middleware), or the worker finishes; a worker alive says so every `BEAT`
+seconds (`SPIDER:alive:WORKER`, gone `ALIVE_TTL` seconds after its last word). A worker
+killed mid-crawl (even by SIGKILL) stops saying so, and the first worker to notice puts
+what it had taken back in the queue, so another worker crawls it (or the next run, if
+none is left: `SCHEDULER_PERSIST` keeps the queue). If Redis goes away mid-crawl, the
+worker says so in one line and stops as after Ctrl-C: what it stored stays, its run is
+recorded (`redis_lost`), and the crawl command exits 1.
+
 `SharedCrawl` keeps the workers together: a worker does not stop while the shared queue
 holds requests or another worker is busy (it received a response in the last `BUSY_TTL`
 seconds), so a worker that started after the others took the first pages waits for the
@@ -23,6 +33,7 @@ starts afresh.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -39,8 +50,24 @@ logger = logging.getLogger(__name__)
 
 # A worker that received no response for this long is not busy any more.
 BUSY_TTL = 10.0
-# How often a busy worker says so (at most once per this many seconds).
+# How often a worker says it is busy (at most) and alive (at least), in seconds.
 BEAT = 1.0
+# A worker silent this long is gone: what it had taken goes back in the queue.
+ALIVE_TTL = 8.0
+# What a worker's lost connection to Redis is (redis-py's errors, and the OS's).
+REDIS_ERRORS: tuple[type[BaseException], ...] = (OSError,)
+try:
+    import redis as _redis
+
+    REDIS_ERRORS = (_redis.ConnectionError, _redis.TimeoutError, OSError)
+except ImportError:  # pragma: no cover - scrapy-redis needs redis
+    pass
+TAKEN_META_KEY = "shared_taken"
+
+
+def worker_name() -> str:
+    """This worker's name in the shared crawl: HOST-PID."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 def shard_dir(archive_dir: str | Path) -> Path:
@@ -63,24 +90,74 @@ def shared_settings(archive_dir: str | Path) -> dict[str, Any]:
 
 
 class SharedScheduler(Scheduler):
-    """scrapy-redis's scheduler, counting its stats as Scrapy 2.19 asks."""
+    """scrapy-redis's scheduler, counting its stats as Scrapy 2.19 asks, keeping what this
+    worker took until it is done with it, and stopping the worker if Redis goes away."""
+
+    lost = False
 
     def enqueue_request(self, request: Request) -> bool:
         """Queue a request in Redis unless a worker asked for its URL already."""
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
+        try:
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                return False
+            self.queue.push(request)
+        except REDIS_ERRORS as exc:
+            self._lost(exc)
             return False
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self) -> Request | None:
-        """The next request of the shared queue, if any."""
-        request = self.queue.pop(self.idle_before_close)
-        if request is not None and self.stats:
+        """The next request of the shared queue, if any; kept as taken by this worker."""
+        if self.lost:
+            return None
+        try:
+            request = self.queue.pop(self.idle_before_close)
+            if request is None:
+                return None
+            fingerprint = self.df.request_fingerprint(request)
+            # score and encoded request, as the queue holds them, to put back as they were
+            data = f"{-request.priority}|".encode() + self.queue._encode_request(request)
+            self.server.hset(taken_key(self.spider.name, worker_name()), fingerprint, data)
+        except REDIS_ERRORS as exc:
+            self._lost(exc)
+            return None
+        request.meta[TAKEN_META_KEY] = fingerprint
+        if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def has_pending_requests(self) -> bool:
+        """Whether the shared queue holds requests (none once Redis is lost)."""
+        if self.lost:
+            return False
+        try:
+            return len(self) > 0
+        except REDIS_ERRORS as exc:
+            self._lost(exc)
+            return False
+
+    def _lost(self, exc: BaseException) -> None:
+        """Redis went away: say so once and stop this worker as after Ctrl-C."""
+        if self.lost:
+            return
+        self.lost = True
+        logger.error("Lost Redis (%s): stopping this worker; what it stored stays", exc)
+        crawler = getattr(self.spider, "crawler", None)
+        if crawler is not None and crawler.engine is not None:
+            from scrapy.utils.defer import deferred_from_coro
+            from twisted.internet import reactor
+
+            reactor.callLater(
+                0, deferred_from_coro, crawler.engine.close_spider_async(reason="redis_lost")
+            )
+
+
+def taken_key(spider: str, worker: str) -> str:
+    """Where a worker keeps the requests it took from the queue and is not done with."""
+    return f"{spider}:taken:{worker}"
 
 
 def redis_problem(url: str) -> str | None:
@@ -101,10 +178,12 @@ class SharedCrawl:
         import redis
 
         self.crawler = crawler
-        self.server = redis.Redis.from_url(url)
-        self.worker = f"{socket.gethostname()}-{os.getpid()}"
+        self.server = redis.Redis.from_url(url, socket_timeout=10)
+        self.worker = worker_name()
         self.prefix = ""
         self._last_beat = 0.0
+        self._alive: Any = None
+        self.lost = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedCrawl:
@@ -123,10 +202,14 @@ class SharedCrawl:
         return f"{self.prefix}:{name}"
 
     def spider_opened(self, spider: Spider) -> None:
-        """Join the crawl: count this worker in."""
+        """Join the crawl: count this worker in, and say it is alive every BEAT seconds."""
+        from scrapy.utils.asyncio import create_looping_call
+
         self.prefix = spider.name
         workers = self.server.incr(self._key("workers"))
         self._beat(force=True)
+        self._alive = create_looping_call(self.alive)
+        self._alive.start(BEAT, now=True)
         logger.info(
             "Worker %s of a shared crawl (%d running), archiving into %s",
             self.worker,
@@ -142,7 +225,44 @@ class SharedCrawl:
 
     def response_received(self, **kwargs: Any) -> None:
         """This worker is busy."""
-        self._beat()
+        # a lost Redis: the scheduler says so and stops the worker
+        with contextlib.suppress(REDIS_ERRORS):
+            self._beat()
+
+    def alive(self) -> None:
+        """Say this worker is alive; put back what workers gone silent had taken."""
+        try:
+            self.server.set(self._key(f"alive:{self.worker}"), 1, px=int(ALIVE_TTL * 1000))
+            self.reclaim()
+        except REDIS_ERRORS:
+            pass  # the scheduler says so and stops the worker
+
+    def reclaim(self) -> int:
+        """Put the requests of workers gone silent back in the queue; how many."""
+        put_back = 0
+        prefix = taken_key(self.prefix, "")
+        for key in self.server.scan_iter(prefix + "*"):
+            worker = key.decode()[len(prefix) :]
+            if worker == self.worker or self.server.exists(self._key(f"alive:{worker}")):
+                continue
+            # renamed first: of two workers noticing at once, one takes it over
+            mine = self._key(f"reclaiming:{self.worker}:{worker}")
+            try:
+                self.server.rename(key, mine)
+            except Exception:  # noqa: BLE001 - another worker took it (no such key)
+                continue
+            for data in self.server.hvals(mine):
+                score, _, request = data.partition(b"|")
+                self.server.execute_command("ZADD", self._key("requests"), score, request)
+                put_back += 1
+            self.server.delete(mine)
+            logger.warning(
+                "Worker %s is gone: %d requests it had taken are back in the queue",
+                worker,
+                put_back,
+            )
+            self.crawler.stats.inc_value("shared/requests_reclaimed", put_back)
+        return put_back
 
     def others_busy(self) -> bool:
         """Whether another worker received a response lately."""
@@ -151,16 +271,61 @@ class SharedCrawl:
 
     def spider_idle(self, spider: Spider) -> None:
         """Stay while the shared queue holds requests or another worker is busy."""
-        queued = self.server.zcard(self._key("requests")) if self._queue_is_zset() else 0
-        if queued or self.others_busy():
+        try:
+            self.reclaim()
+            queued = self.server.zcard(self._key("requests")) if self._queue_is_zset() else 0
+            busy = self.others_busy()
+        except REDIS_ERRORS:
+            return  # Redis is gone: nothing to wait for
+        if queued or busy:
             raise DontCloseSpider
 
     def _queue_is_zset(self) -> bool:
         return self.server.type(self._key("requests")) == b"zset"
 
-    def spider_closed(self, spider: Spider) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         """Leave the crawl; the last worker out clears its queue and seen URLs."""
-        self.server.delete(self._key(f"busy:{self.worker}"))
-        if self.server.decr(self._key("workers")) <= 0:
-            self.server.delete(self._key("workers"), self._key("requests"), self._key("dupefilter"))
-            logger.info("Last worker of the shared crawl: its Redis keys are cleared")
+        if self._alive is not None and self._alive.running:
+            self._alive.stop()
+        try:
+            self.server.delete(self._key(f"busy:{self.worker}"), self._key(f"alive:{self.worker}"))
+            if reason != "finished":
+                return  # what it took stays taken: the other workers put it back
+            # finished: what is left was dropped on the way (robots.txt), not lost
+            self.server.delete(taken_key(self.prefix, self.worker))
+            if self.server.decr(self._key("workers")) <= 0:
+                self.server.delete(
+                    self._key("workers"), self._key("requests"), self._key("dupefilter")
+                )
+                logger.info("Last worker of the shared crawl: its Redis keys are cleared")
+        except REDIS_ERRORS:
+            pass
+
+
+class TakenDone:
+    """Spider middleware: a page read, and what it held handed on, is no longer taken."""
+
+    def __init__(self, crawler: Crawler, url: str):
+        import redis
+
+        self.crawler = crawler
+        self.server = redis.Redis.from_url(url, socket_timeout=10)
+        self.worker = worker_name()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TakenDone:
+        """Only with REDIS_URL."""
+        url = crawler.settings.get("REDIS_URL")
+        if not url:
+            raise NotConfigured
+        return cls(crawler, url)
+
+    async def process_spider_output(self, response: Any, result: Any) -> Any:
+        """Pass the callback's output on; then the request is done with."""
+        async for item in result:
+            yield item
+        request = getattr(response, "request", None)
+        fingerprint = request.meta.get(TAKEN_META_KEY) if request is not None else None
+        if fingerprint is not None and self.crawler.spider is not None:
+            with contextlib.suppress(REDIS_ERRORS):
+                self.server.hdel(taken_key(self.crawler.spider.name, self.worker), fingerprint)

@@ -27,6 +27,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from pipelines.extensions.shared_crawl import REDIS_ERRORS
 from pipelines.middlewares.site_slots import SLOT_META_KEY
 
 logger = logging.getLogger(__name__)
@@ -78,5 +79,11 @@ class SharedPoliteness:
             return
         spider = self.crawler.spider
         key = f"{spider.name if spider else 'crawl'}:go:{request.meta.get(SLOT_META_KEY)}"
-        while (wait := float(self.go(keys=[key], args=[delay, int(delay * 1000) + 60_000]))) > 0:
-            await asyncio.sleep(wait)
+        try:
+            while (
+                wait := float(self.go(keys=[key], args=[delay, int(delay * 1000) + 60_000]))
+            ) > 0:
+                await asyncio.sleep(wait)
+        except REDIS_ERRORS:
+            # Redis is gone: the scheduler stops this worker; its own slot's delay holds
+            return

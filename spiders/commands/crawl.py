@@ -78,7 +78,9 @@ class Command(ScrapyCrawlCommand):
         session = self._crawler.get_extension(ArchiveSession) if self._crawler else None
         failed = session is not None and session.status == "failed"
         unreachable = getattr(getattr(self._crawler, "spider", None), "unreachable", None)
-        if (failed or unreachable) and not self.exitcode:
+        # a worker of a shared crawl that lost its Redis stopped short of the end
+        lost = session is not None and session.status == "redis_lost"
+        if (failed or unreachable or lost) and not self.exitcode:
             self.exitcode = EXIT_FAILED
 
 

@@ -26,9 +26,9 @@ recorded (`redis_lost`), and the crawl command exits 1.
 
 `SharedCrawl` keeps the workers together: a worker does not stop while the shared queue
 holds requests or another worker is busy (it received a response in the last `BUSY_TTL`
-seconds), so a worker that started after the others took the first pages waits for the
-links they find; the last worker to stop clears the crawl's keys, so that the next crawl
-starts afresh.
+seconds and has not been idle since), so a worker that started after the others took the
+first pages waits for the links they find; the last worker to stop clears the crawl's
+keys, so that the next crawl starts afresh.
 """
 
 from __future__ import annotations
@@ -270,8 +270,10 @@ class SharedCrawl:
         return any(k != mine for k in self.server.scan_iter(self._key("busy:*")))
 
     def spider_idle(self, spider: Spider) -> None:
-        """Stay while the shared queue holds requests or another worker is busy."""
+        """Stay while the shared queue holds requests or another worker is busy. An idle
+        worker is not busy: it says so, so that the others need not wait for it."""
         try:
+            self.server.delete(self._key(f"busy:{self.worker}"))
             self.reclaim()
             queued = self.server.zcard(self._key("requests")) if self._queue_is_zset() else 0
             busy = self.others_busy()

@@ -23,8 +23,9 @@ $(PYWB_STAMP): requirements-test.txt requirements.txt
 	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
 	echo '*' > $(PYWB_VENV)/.gitignore
 	$(PYWB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip==26.3
-	# greenlet left out of the constraints: Playwright's (.venv) and gevent's (pywb) differ
-	grep -v '^greenlet==' requirements.txt > $(PYWB_VENV)/constraints.txt
+	# greenlet and redis left out of the constraints: .venv's (Playwright's, scrapy-redis's)
+	# and pywb's (gevent's, its own redis 2.x) differ
+	grep -v -E '^(greenlet|redis)==' requirements.txt > $(PYWB_VENV)/constraints.txt
 	$(PYWB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
 		-r requirements-test.txt -c $(PYWB_VENV)/constraints.txt
 	touch $(PYWB_STAMP)

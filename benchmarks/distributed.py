@@ -13,7 +13,6 @@ worker's, the baseline of the same sitting.
 from __future__ import annotations
 
 import resource
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import click
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.processes import free_port  # noqa: E402
+from tests.processes import start_redis  # noqa: E402
 from tests.site.content import build_site  # noqa: E402
 from tests.site.courier.model import build_courier  # noqa: E402
 from tests.site.courier.server import CourierServer  # noqa: E402
@@ -68,28 +67,11 @@ def crawl(workers: int, sites: Path, base_url: str, folder: Path, redis_url: str
 @click.option("--articles", default=300, show_default=True, help="Articles per site.")
 def main(articles: int) -> None:
     """Crawl both replicas with 1, 2 and 3 workers; print rates and the scaling."""
-    redis_server = shutil.which("redis-server")
-    if not redis_server:
-        raise click.ClickException("redis-server is missing (make test installs it)")
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        redis = subprocess.Popen(
-            [
-                redis_server,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                tmp,
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        time.sleep(0.5)
+        try:
+            redis, redis_url = start_redis(tmp)
+        except (AssertionError, RuntimeError) as exc:
+            raise click.ClickException(str(exc)) from exc
         try:
             with (
                 ReplicaServer(build_site(articles)) as replica,
@@ -103,11 +85,7 @@ def main(articles: int) -> None:
                     folder = Path(tmp) / f"w{workers}"
                     folder.mkdir()
                     click.echo(f"crawling with {workers} worker(s) ...", err=True)
-                    results.append(
-                        crawl(
-                            workers, sites, replica.base_url, folder, f"redis://127.0.0.1:{port}/0"
-                        )
-                    )
+                    results.append(crawl(workers, sites, replica.base_url, folder, redis_url))
         finally:
             redis.terminate()
             redis.wait()

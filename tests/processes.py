@@ -62,3 +62,43 @@ def replica_process(*options: str) -> Iterator[tuple[subprocess.Popen, str]]:
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
+
+
+def start_redis(folder: str | os.PathLike[str]) -> tuple[subprocess.Popen, str]:
+    """A real redis-server on a free port of 127.0.0.1, answering; (process, its URL).
+    Nothing is saved: it keeps what it holds in memory, in `folder` if anywhere."""
+    import time
+
+    import redis
+
+    server_path = shutil.which("redis-server")
+    assert server_path, "redis-server is missing: `make test` installs Debian's package"
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            server_path,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            client.ping()
+            return server, f"redis://127.0.0.1:{port}/0"
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("redis-server did not start") from None
+            time.sleep(0.05)

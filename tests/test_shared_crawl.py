@@ -9,7 +9,6 @@ for it outside the scheduler).
 from __future__ import annotations
 
 import itertools
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.extensions.shared_crawl import shard_dir, shared_settings
-from tests.processes import free_port
+from tests.processes import free_port, start_redis
 from tests.site.content import build_site
 from tests.site.courier.model import build_courier
 from tests.site.courier.server import CourierServer
@@ -30,7 +29,6 @@ from tests.site.crawl import ROOT, crawl_command, sites_file
 from tests.site.gazette import GazetteServer, build_gazette
 from tests.site.server import ReplicaServer
 
-REDIS_SERVER = shutil.which("redis-server")
 WORKERS = 3
 
 
@@ -46,38 +44,8 @@ def test_shared_settings_use_scrapy_redis_and_a_shard_per_worker() -> None:
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real redis-server on a free port, for this module only."""
-    assert REDIS_SERVER, "redis-server is missing: `make test` installs Debian's package"
-    folder = tmp_path_factory.mktemp("redis")
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            REDIS_SERVER,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(folder),
-        ],
-        stdout=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-    )
-    import redis
-
-    client = redis.Redis(port=port)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
+    server, url = start_redis(tmp_path_factory.mktemp("redis"))
+    yield url
     server.terminate()
     server.wait(timeout=10)
 
@@ -322,29 +290,13 @@ def test_a_worker_killed_mid_crawl_loses_nothing(redis_url: str, tmp_path: Path)
 
 @pytest.mark.e2e
 def test_redis_lost_mid_crawl_stops_the_worker_with_its_archive(tmp_path: Path) -> None:
-    port = free_port()
-    redis_server = subprocess.Popen(
-        [
-            REDIS_SERVER,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
+    redis_server, url = start_redis(tmp_path)
     archive = tmp_path / "archive"
     try:
         time.sleep(0.5)
         with ReplicaServer(build_site(20)) as server:
             worker = subprocess.Popen(
-                slow_command(server, archive, f"redis://127.0.0.1:{port}/0"),
+                slow_command(server, archive, url),
                 cwd=ROOT,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,

@@ -25,7 +25,7 @@ from tests.processes import free_port, start_redis
 from tests.site.content import build_site
 from tests.site.courier.model import build_courier
 from tests.site.courier.server import CourierServer
-from tests.site.crawl import ROOT, crawl_command, sites_file
+from tests.site.crawl import ROOT, crawl_command, sites_file, start_crawl
 from tests.site.gazette import GazetteServer, build_gazette
 from tests.site.server import ReplicaServer
 
@@ -116,17 +116,7 @@ def shared(
     command = crawl_command(
         "news", servers[0].base_url + "/", archive, sites=path, REDIS_URL=redis_url
     )
-    workers = [
-        subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(WORKERS)
-    ]
+    workers = [start_crawl(command) for _ in range(WORKERS)]
     logs = [worker.communicate(timeout=600)[1] for worker in workers]
     assert [w.returncode for w in workers] == [0] * WORKERS, [log[-2000:] for log in logs]
     shards = sorted(str(p) for p in (archive / "shards").iterdir())
@@ -157,12 +147,30 @@ def test_no_page_is_fetched_twice(shared) -> None:
         assert Counter(paths)["/robots.txt"] <= WORKERS
 
 
+def expected_urls(servers: list) -> set[str]:
+    """Every article URL of the three replicas."""
+    urls = set()
+    for server in servers:
+        site = server.site
+        paths = (
+            site.expected_article_paths()
+            if hasattr(site, "expected_article_paths")
+            else [story.path for story in site.stories]
+        )
+        urls |= {server.base_url + path for path in paths}
+    return urls
+
+
 @pytest.mark.e2e
-def test_the_merged_shards_hold_what_one_process_holds(shared, single: Path) -> None:
+def test_the_merged_shards_hold_what_one_process_holds(shared, single: Path, sites) -> None:
     merged, _, _ = shared
     ours, theirs = articles(merged), articles(single)
-    assert set(ours) == set(theirs)
-    assert {u: t for u, (t, _) in ours.items()} == {u: t for u, (t, _) in theirs.items()}
+    # every article of every site, and all that one process archived; where one process
+    # cut a small site's section family before its last category-only article (a limit of
+    # trap families on a 30-article site, README), the workers' own verdicts may differ
+    assert set(ours) == expected_urls(sites[1])
+    assert set(theirs) <= set(ours)
+    assert {u: ours[u][0] for u in theirs} == {u: t for u, (t, _) in theirs.items()}
     assert {versions for _, versions in ours.values()} == {1}  # one capture, one text each
 
 
@@ -188,7 +196,7 @@ DELAY = 0.25
 def gaps_of_two_workers(redis_url: str, archive: Path, **settings: str) -> list[float]:
     """Two workers crawl one small replica with a delay; the gaps between the requests
     the replica saw, in the order it saw them."""
-    with ReplicaServer(build_site(12)) as server:
+    with ReplicaServer(build_site(24)) as server:
         command = crawl_command(
             "news",
             server.base_url + "/",
@@ -200,17 +208,7 @@ def gaps_of_two_workers(redis_url: str, archive: Path, **settings: str) -> list[
             CONCURRENT_REQUESTS="2",
             **settings,
         )
-        workers = [
-            subprocess.Popen(
-                command,
-                cwd=ROOT,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(2)
-        ]
+        workers = [start_crawl(command) for _ in range(2)]
         logs = [worker.communicate(timeout=600)[1] for worker in workers]
         assert [w.returncode for w in workers] == [0, 0], [log[-2000:] for log in logs]
         times = sorted(r.time for r in server.requests)
@@ -268,14 +266,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(redis_url: str, tmp_path: Path)
             stderr=subprocess.DEVNULL,
         )
         wait_for(lambda: len(server.requests) >= 8)
-        survivor = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        survivor = start_crawl(command)
         wait_for(lambda: len(server.requests) >= 25)
         doomed.send_signal(signal.SIGKILL)
         doomed.wait()
@@ -295,14 +286,7 @@ def test_redis_lost_mid_crawl_stops_the_worker_with_its_archive(tmp_path: Path) 
     try:
         time.sleep(0.5)
         with ReplicaServer(build_site(20)) as server:
-            worker = subprocess.Popen(
-                slow_command(server, archive, url),
-                cwd=ROOT,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
+            worker = start_crawl(slow_command(server, archive, url))
             wait_for(lambda: len(server.requests) >= 10)
             redis_server.terminate()
             redis_server.wait()

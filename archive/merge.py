@@ -71,10 +71,6 @@ DERIVED_PREFIXES = ("articles_fts", "_sqlite_migrations", "sqlite_")
 PARTIAL_SUFFIX = ".merging"
 
 
-# Fewer texts than this are re-derived in this process (see `Merge._reclean_learned`).
-RECLEAN_IN_PROCESS = 50
-
-
 @dataclass
 class MergeSummary:
     """What a merge did."""
@@ -203,7 +199,7 @@ class Merge:
         """Derive again, from their WARC records, the texts made without the body container
         their site taught a shard (in a shared crawl, a worker that read few of a site's
         pages never learned it): as a crawl re-cleans at its end. Returns how many."""
-        from archive.reextract import pending_jobs, reextract
+        from archive.reextract import reclean_site
 
         db = self._db
         done = 0
@@ -222,13 +218,8 @@ class Merge:
                         "update site_rules set rules = ? where site = ?",
                         [json.dumps(rules, sort_keys=True), site],
                     )
-            jobs = pending_jobs(db, self.target, site)
-            if jobs:
-                # a spawned pool takes as long to start as a few dozen pages take to read
-                processes = 0 if len(jobs) < RECLEAN_IN_PROCESS else None
-                done += reextract(
-                    db, self.target, site=site, processes=processes, jobs=jobs
-                ).versions
+            if summary := reclean_site(db, self.target, site):
+                done += summary.versions
         return done
 
     @contextmanager

@@ -241,6 +241,26 @@ def reextract(
     return _run(db, archive_dir, jobs, processes, progress)
 
 
+# Fewer texts than this are derived again in the calling process (`reclean_site`): a
+# spawned worker pool takes as long to start as a few dozen pages take to read.
+IN_PROCESS_BELOW = 50
+
+
+def reclean_site(
+    db: Database, archive_dir: str | Path, site: str, announce: Callable[[int], None] | None = None
+) -> Summary | None:
+    """Re-extract a site's versions the current rules did not make (a crawl's end, a
+    merge), in this process when they are few; None when there are none. `announce` is
+    told how many before the work starts."""
+    jobs = pending_jobs(db, archive_dir, site)
+    if not jobs:
+        return None
+    if announce is not None:
+        announce(len(jobs))
+    processes = 0 if len(jobs) < IN_PROCESS_BELOW else None
+    return reextract(db, archive_dir, site=site, processes=processes, jobs=jobs)
+
+
 def _learned_counts(db: Database, sites: set[str]) -> dict[int, tuple[str, int]]:
     """Each learned boilerplate paragraph of the sites: its site and article count."""
     if not sites or "paragraphs" not in db.table_names():

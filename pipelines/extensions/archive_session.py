@@ -13,16 +13,13 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from archive.db import open_archive
 from archive.lock import ArchiveLock
 from archive.recovery import recover
-from archive.reextract import pending_jobs, reextract
+from archive.reextract import reclean_site
 from archive.store import ArchiveStore, utc_now
 from pipelines.extensions.extraction_workers import spider_rules
 
 logger = logging.getLogger(__name__)
 
 _STATUS_BY_REASON = {"finished": "finished", "shutdown": "interrupted"}
-# Fewer texts than this to re-clean at the end of a crawl are re-extracted in the crawl's
-# own process (see `ArchiveSession.reclean`).
-RECLEAN_IN_PROCESS = 50
 
 
 def command_line_settings(crawler: Crawler) -> dict[str, Any]:
@@ -103,19 +100,18 @@ class ArchiveSession:
         """
         stats = self.crawler.stats
         try:
-            jobs = pending_jobs(self.store.db, self.archive_dir, site)
-            if not jobs:
-                return
-            # a spawned worker pool takes as long to start as a few dozen pages take to read
-            processes = 0 if len(jobs) < RECLEAN_IN_PROCESS else None
-            logger.info(
-                "Re-cleaning %d stored texts of %s with its body container", len(jobs), site
-            )
-            done = reextract(
-                self.store.db, self.archive_dir, site=site, processes=processes, jobs=jobs
+            done = reclean_site(
+                self.store.db,
+                self.archive_dir,
+                site,
+                announce=lambda n: logger.info(
+                    "Re-cleaning %d stored texts of %s with its body container", n, site
+                ),
             )
         except Exception:  # the crawl's own records must still be written
             logger.exception("Could not re-clean the articles of %s", site)
+            return
+        if done is None:
             return
         stats.inc_value("extract/recleaned", done.versions)
         stats.inc_value("extract/recleaned_changed", done.changed)

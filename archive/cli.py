@@ -171,6 +171,14 @@ def _export_to_stdout(rows: Iterator[dict[str, Any]], fmt: str) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def _check_parent(output: str, target: Path) -> None:
+    """Refuse an output whose folder is missing or not writable."""
+    if not target.parent.is_dir():
+        raise CliError(f"cannot write {output}: folder {target.parent} does not exist")
+    if not os.access(target.parent, os.W_OK):
+        raise CliError(f"cannot write {output}: folder {target.parent} is not writable")
+
+
 def _output_file(output: str, force: bool) -> Path:
     """The file a command is to write, refused before any work if it cannot be."""
     target = Path(output)
@@ -178,10 +186,7 @@ def _output_file(output: str, force: bool) -> Path:
         raise CliError(f"{output} already exists; pass --force to overwrite it")
     if target.is_dir():
         raise CliError(f"{output} is a directory")
-    if not target.parent.is_dir():
-        raise CliError(f"cannot write {output}: folder {target.parent} does not exist")
-    if not os.access(target.parent, os.W_OK):
-        raise CliError(f"cannot write {output}: folder {target.parent} is not writable")
+    _check_parent(output, target)
     return target
 
 
@@ -202,10 +207,7 @@ def _output_folder(output: str, force: bool) -> Path:
         if not (target / METADATA_FILE).is_file():
             # --force replaces an export made before, never a folder of other files
             raise CliError(f"{output} holds files but no {METADATA_FILE}: not a text export")
-    if not target.parent.is_dir():
-        raise CliError(f"cannot write {output}: folder {target.parent} does not exist")
-    if not os.access(target.parent, os.W_OK):
-        raise CliError(f"cannot write {output}: folder {target.parent} is not writable")
+    _check_parent(output, target)
     return target
 
 

@@ -73,13 +73,17 @@ class CrawlHistory:
 
     def conditional_headers(self, url: str) -> dict[str, str]:
         """If-None-Match / If-Modified-Since from the URL's last full capture."""
-        etag, last_modified = self.conditions.get(url, (None, None))
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
-        return headers
+        return conditional_headers(*self.conditions.get(url, (None, None)))
+
+
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The headers asking for a capture again only if it changed since."""
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
 
 
 def is_section_front(url: str, patterns: tuple[str, ...]) -> bool:

@@ -54,7 +54,7 @@ from pipelines.middlewares.warc_capture import (
     REVISIT_META_KEY,
 )
 from spiders.families import family_of
-from spiders.incremental import CrawlHistory, is_section_front
+from spiders.incremental import CrawlHistory, conditional_headers, is_section_front
 from spiders.profile import WORDPRESS, SiteProfile, load_profiles
 from spiders.requisites import Requisites
 from spiders.site_crawl import PageSeen, SiteCrawl
@@ -783,12 +783,8 @@ class NewsSpider(Spider):
                         url[:200],
                     )
                 continue
-            headers = {}
-            if session is not None and (previous := last_capture(session.store.db, url)):
-                if previous.etag:
-                    headers["If-None-Match"] = previous.etag
-                if previous.last_modified:
-                    headers["If-Modified-Since"] = previous.last_modified
+            previous = last_capture(session.store.db, url) if session is not None else None
+            headers = conditional_headers(previous.etag, previous.last_modified) if previous else {}
             stats.inc_value("requisites/requested")
             yield Request(
                 url,

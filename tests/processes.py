@@ -102,3 +102,18 @@ def start_redis(folder: str | os.PathLike[str]) -> tuple[subprocess.Popen, str]:
                 server.kill()
                 raise RuntimeError("redis-server did not start") from None
             time.sleep(0.05)
+
+
+def archive_command(
+    *args: str, prefix: list[str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """`python -m archive ARGS` from the repository root, its output captured."""
+    return subprocess.run(
+        [*(prefix or []), sys.executable, "-m", "archive", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+        check=False,
+    )

@@ -13,7 +13,7 @@ import pytest
 from archive.db import open_archive
 from archive.models import Article, Fetch, WarcLocation
 from archive.store import ArchiveStore
-from tests.processes import as_unprivileged
+from tests.processes import archive_command, as_unprivileged
 from tests.site.crawl import ROOT
 
 pytestmark = pytest.mark.e2e  # every test here starts a server, a crawl or a command
@@ -40,16 +40,6 @@ def build_archive(directory: Path) -> Path:
     store.finish_run("finished", "finished", {})
     store.db.close()
     return directory
-
-
-def archive_command(*args: str, prefix: list[str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*(prefix or []), sys.executable, "-m", "archive", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, message: str) -> None:

@@ -8,14 +8,13 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.site.crawl import ROOT, run_crawl
+from tests.processes import archive_command
+from tests.site.crawl import run_crawl
 from tests.site.gazette import GazetteServer, build_gazette
 
 pytestmark = pytest.mark.e2e
@@ -78,13 +77,7 @@ def test_the_lesson_is_kept_and_shown(learned: tuple[Path, str]) -> None:
     assert lessons == [("div.gz-copy",)]
     rules = rows(archive, "select rules from site_rules")[0][0]
     assert "div.gz-copy" in rules  # what `reextract` will read the site with
-    shown = subprocess.run(
-        [sys.executable, "-m", "archive", "stats", str(archive)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    shown = archive_command("stats", str(archive))
     assert shown.returncode == 0, shown.stderr
     assert "article text is in div.gz-copy" in shown.stdout
 
@@ -141,13 +134,7 @@ def test_reextract_with_the_container_gives_back_what_the_rail_made_boilerplate(
             "update site_rules set rules = ?",
             [json.dumps({**given, "learned_container": ["div.gz-copy"]})],
         )
-    done = subprocess.run(
-        [sys.executable, "-m", "archive", "reextract", str(archive)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = archive_command("reextract", str(archive))
     assert done.returncode == 0, done.stderr
     assert "given back to the articles" in done.stdout
     assert wrong_texts(gazette, archive) == []

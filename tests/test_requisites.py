@@ -7,8 +7,6 @@ import re
 import shutil
 import socket
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,9 +16,10 @@ import pytest
 
 from parsing.requisites import css_requisites, page_requisites, widest
 from spiders.requisites import Requisites
+from tests.processes import archive_command
 from tests.site.cdn import CdnServer
 from tests.site.content import build_site
-from tests.site.crawl import ROOT, run_crawl
+from tests.site.crawl import run_crawl
 from tests.site.evolve import evolve_site
 from tests.site.server import ReplicaServer
 
@@ -253,13 +252,7 @@ def test_requisites_can_be_switched_off(
 @pytest.mark.e2e
 def test_stats_counts_requisites_apart(crawled) -> None:
     archive, _, _, _ = crawled
-    shown = subprocess.run(
-        [sys.executable, "-m", "archive", "stats", str(archive)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    shown = archive_command("stats", str(archive))
     assert shown.returncode == 0, shown.stderr
     (requisites,) = fetches(archive, "select count(*) from fetches where requisite")[0]
     assert f"; {requisites} of them page requisites" in shown.stdout

@@ -5,27 +5,17 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from archive.db import open_archive
 from archive.serve import QUERIES, metadata, port_taken
-from tests.processes import free_port
-from tests.site.crawl import ROOT
+from tests.processes import archive_command, free_port
 
 
 def serve(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "archive", "serve", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-        check=False,
-    )
+    return archive_command("serve", *args, timeout=60)
 
 
 def test_metadata_describes_searches_and_facets_the_articles() -> None:

@@ -12,7 +12,6 @@ import itertools
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.extensions.shared_crawl import shard_dir, shared_settings
-from tests.processes import free_port, start_redis
+from tests.processes import archive_command, free_port, start_redis
 from tests.site.content import build_site
 from tests.site.courier.model import build_courier
 from tests.site.courier.server import CourierServer
@@ -121,7 +120,7 @@ def shared(
     assert [w.returncode for w in workers] == [0] * WORKERS, [log[-2000:] for log in logs]
     shards = sorted(str(p) for p in (archive / "shards").iterdir())
     assert len(shards) == WORKERS
-    merged = run([sys.executable, "-m", "archive", "merge", *shards, "--into", str(archive)])
+    merged = archive_command("merge", *shards, "--into", str(archive))
     assert merged.returncode == 0, merged.stderr
     return archive, logs, [asked(s) for s in servers]
 
@@ -274,7 +273,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(redis_url: str, tmp_path: Path)
         assert survivor.returncode == 0, log[-2000:]
     assert "requests it had taken are back in the queue" in log
     shards = [str(p) for p in (archive / "shards").iterdir()]
-    merged = run([sys.executable, "-m", "archive", "merge", *shards, "--into", str(archive)])
+    merged = archive_command("merge", *shards, "--into", str(archive))
     assert merged.returncode == 0, merged.stderr
     assert {url[prefix:] for url in articles(archive)} == expected
 

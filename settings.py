@@ -111,6 +111,10 @@ DOWNLOADER_MIDDLEWARES = {
     "pipelines.middlewares.site_slots.SiteSlotMiddleware": 60,
     # Requests that a parameter learned since they were queued makes duplicates.
     "pipelines.middlewares.learned_duplicates.LearnedDuplicatesMiddleware": 70,
+    # Scrapy's robots.txt middleware, but in a shared crawl (REDIS_URL) one worker fetches
+    # each site's robots.txt for all (pipelines/middlewares/shared_robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "pipelines.middlewares.shared_robots.SharedRobotsTxt": 100,
     # Just before RetryMiddleware (550) in the response chain.
     "pipelines.middlewares.retry_after.RetryAfterMiddleware": 555,
     # Just before RedirectMiddleware (600): logs redirect loops and over-long chains.

@@ -1,9 +1,9 @@
 """Beyond one machine: workers sharing one crawl through a real redis-server (scrapy-redis).
 
 Three workers crawl three replica sites from one sites file; their shards, merged, hold what
-one process crawling the same sites holds, and the replicas' logs show no page fetched
-twice (each worker reads a site's robots.txt itself: Scrapy's robots.txt middleware asks
-for it outside the scheduler).
+one process crawling the same sites holds, and the replicas' logs show no URL fetched
+twice, robots.txt included (one worker fetches it for all: SharedRobotsTxt). Two workers
+never ask a site faster than its delay, nor more at once than its concurrency.
 """
 
 from __future__ import annotations
@@ -47,6 +47,58 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield url
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.mark.e2e
+def test_a_request_taken_from_the_queue_is_kept_as_taken_in_the_same_step(redis_url: str) -> None:
+    import redis
+    from scrapy import Request, Spider
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.extensions.shared_crawl import SharedScheduler, taken_key, worker_name
+
+    server = redis.Redis.from_url(redis_url)
+    settings = {**shared_settings("data"), "REDIS_URL": redis_url}
+    crawler = get_crawler(Spider, settings)
+    spider = Spider.from_crawler(crawler, "taking")
+    crawler.spider = spider
+    scheduler = SharedScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    try:
+        for n, priority in ((1, 0), (2, 5), (3, 0)):
+            scheduler.enqueue_request(Request(f"http://127.0.0.1/{n}", priority=priority))
+        request = scheduler.next_request()
+        assert request.url.endswith("/2")  # the highest priority first, as scrapy-redis
+        taken = server.hgetall(taken_key("taking", worker_name()))
+        assert list(taken) == [request.meta["shared_taken"].encode()]
+        score, _, data = next(iter(taken.values())).partition(b"|")
+        assert float(score) == -5 and scheduler.queue._decode_request(data).url == request.url
+        assert server.zcard("taking:requests") == 2
+    finally:
+        server.delete("taking:requests", "taking:dupefilter", taken_key("taking", worker_name()))
+
+
+@pytest.mark.e2e
+def test_robots_txt_a_silent_worker_was_fetching_is_taken_over(redis_url: str) -> None:
+    import asyncio
+
+    import redis
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.middlewares.shared_robots import SharedRobotsTxt, robots_key
+
+    server = redis.Redis.from_url(redis_url)
+    crawler = get_crawler(settings_dict={"REDIS_URL": redis_url, "ROBOTSTXT_OBEY": True})
+    middleware = SharedRobotsTxt.from_crawler(crawler)
+    key = robots_key("crawl", "127.0.0.1:9")
+    try:
+        server.set(key + ":lock", "ghost-1")  # no crawl:alive:ghost-1: it went silent
+        assert asyncio.run(middleware._stored_or_locked("127.0.0.1:9")) is None
+        assert server.get(key + ":lock") == middleware.worker.encode()
+        server.set(key, b"200\nUser-agent: *\nDisallow: /x")
+        assert asyncio.run(middleware._stored_or_locked("127.0.0.1:9")).startswith(b"200")
+    finally:
+        server.delete(key, key + ":lock")
 
 
 @pytest.fixture(scope="module")
@@ -141,9 +193,16 @@ def test_every_worker_took_part_and_the_last_cleared_redis(shared, redis_url: st
 def test_no_page_is_fetched_twice(shared) -> None:
     _, _, requests = shared
     for paths in requests:
-        twice = {p: n for p, n in Counter(paths).items() if n > 1 and p != "/robots.txt"}
+        twice = {p: n for p, n in Counter(paths).items() if n > 1}
         assert twice == {}
-        assert Counter(paths)["/robots.txt"] <= WORKERS
+        assert Counter(paths)["/robots.txt"] == 1
+
+
+@pytest.mark.e2e
+def test_the_workers_that_did_not_fetch_robots_txt_read_it_from_redis(shared) -> None:
+    _, logs, _ = shared
+    # each site's Sitemap lines reached every worker: each one knew where to start
+    assert not [log for log in logs if "robots.txt names no sitemap" in log]
 
 
 def expected_urls(servers: list) -> set[str]:
@@ -228,6 +287,49 @@ def test_without_shared_politeness_two_workers_do(redis_url: str, tmp_path: Path
     # the mechanism switched off: each worker keeps the delay for itself only
     gaps = gaps_of_two_workers(redis_url, tmp_path / "archive", SHARED_POLITENESS="False")
     assert min(gaps) < DELAY / 2
+
+
+LATENCY = 0.15
+AT_ONCE = 2
+
+
+def most_at_once_of_two_workers(redis_url: str, archive: Path, **settings: str) -> int:
+    """Two workers crawl one slow replica whose concurrency is AT_ONCE; the most requests
+    the replica was answering at once."""
+    with ReplicaServer(build_site(24), latency=LATENCY) as server:
+        command = crawl_command(
+            "news",
+            server.base_url + "/",
+            archive,
+            REDIS_URL=redis_url,
+            CONCURRENT_REQUESTS_PER_DOMAIN=str(AT_ONCE),
+            FETCH_REQUISITES="False",
+            # few requests in each worker's hands: the rest wait in Redis for either
+            CONCURRENT_REQUESTS=str(AT_ONCE),
+            **settings,
+        )
+        workers = [start_crawl(command) for _ in range(2)]
+        logs = [worker.communicate(timeout=600)[1] for worker in workers]
+        assert [w.returncode for w in workers] == [0, 0], [log[-2000:] for log in logs]
+        assert not [log for log in logs if "Summary (finished): 0 pages" in log]
+        return server.most_in_flight
+
+
+@pytest.mark.e2e
+def test_two_workers_never_ask_a_site_more_at_once_than_its_concurrency(
+    redis_url: str, tmp_path: Path
+) -> None:
+    # as many as the site allows, not fewer (the leases are given back), never more
+    assert most_at_once_of_two_workers(redis_url, tmp_path / "archive") == AT_ONCE
+
+
+@pytest.mark.e2e
+def test_without_shared_politeness_two_workers_ask_more_at_once(
+    redis_url: str, tmp_path: Path
+) -> None:
+    # the mechanism switched off: each worker keeps the concurrency for itself only
+    most = most_at_once_of_two_workers(redis_url, tmp_path / "archive", SHARED_POLITENESS="False")
+    assert most > AT_ONCE
 
 
 def wait_for(condition: object, timeout: float = 120) -> None:

@@ -14,8 +14,9 @@ Scrapy: it counts its stats without the `spider` argument Scrapy 2.19 deprecates
 warning on every request otherwise); tests/test_shared_crawl.py fails when scrapy-redis's
 scheduler changes under it.
 
-Faults. A request a worker takes from the queue is also kept in `SPIDER:taken:WORKER`
-until its page is read and what it held handed to the pipelines (`TakenDone`, a spider
+Faults. A request a worker takes from the queue is kept, in the same step (one Lua
+script: no moment when it is in neither place), in `SPIDER:taken:WORKER` until its page
+is read and what it held handed to the pipelines (`TakenDone`, a spider
 middleware), or the worker finishes; a worker alive says so every `BEAT`
 seconds (`SPIDER:alive:WORKER`, gone `ALIVE_TTL` seconds after its last word). A worker
 killed mid-crawl (even by SIGKILL) stops saying so, and the first worker to notice puts
@@ -28,7 +29,8 @@ recorded (`redis_lost`), and the crawl command exits 1.
 holds requests or another worker is busy (it received a response in the last `BUSY_TTL`
 seconds and has not been idle since), so a worker that started after the others took the
 first pages waits for the links they find; the last worker to stop clears the crawl's
-keys, so that the next crawl starts afresh.
+keys (queue, seen URLs, the sites' robots.txt and politeness keys), so that the next
+crawl starts afresh.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from typing import Any
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
@@ -63,6 +66,19 @@ try:
 except ImportError:  # pragma: no cover - scrapy-redis needs redis
     pass
 TAKEN_META_KEY = "shared_taken"
+# KEYS[1]: the shared queue (scrapy-redis's priority queue), KEYS[2]: what this worker
+# took. Pops the queue's first request and keeps it as taken (field: the SHA-1 of the
+# encoded request, value: its score and itself, to put back as they were).
+_TAKE = """
+local found = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #found == 0 then
+  return false
+end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+local field = redis.sha1hex(found[1])
+redis.call('HSET', KEYS[2], field, found[2] .. '|' .. found[1])
+return {field, found[1]}
+"""
 
 
 def worker_name() -> str:
@@ -94,6 +110,7 @@ class SharedScheduler(Scheduler):
     worker took until it is done with it, and stopping the worker if Redis goes away."""
 
     lost = False
+    _take_script: Any = None
 
     def enqueue_request(self, request: Request) -> bool:
         """Queue a request in Redis unless a worker asked for its URL already."""
@@ -114,20 +131,38 @@ class SharedScheduler(Scheduler):
         if self.lost:
             return None
         try:
-            request = self.queue.pop(self.idle_before_close)
-            if request is None:
-                return None
-            fingerprint = self.df.request_fingerprint(request)
-            # score and encoded request, as the queue holds them, to put back as they were
-            data = f"{-request.priority}|".encode() + self.queue._encode_request(request)
-            self.server.hset(taken_key(self.spider.name, worker_name()), fingerprint, data)
+            taken = self._take()
         except REDIS_ERRORS as exc:
             self._lost(exc)
             return None
-        request.meta[TAKEN_META_KEY] = fingerprint
+        if taken is None:
+            return None
+        request, field = taken
+        request.meta[TAKEN_META_KEY] = field
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def _take(self) -> tuple[Request, str] | None:
+        """Pop the queue's next request and keep it as taken, in one step where the queue
+        is scrapy-redis's priority queue (a worker killed between the two would lose it)."""
+        taken = taken_key(self.spider.name, worker_name())
+        if isinstance(self.queue, PriorityQueue):
+            if self._take_script is None:
+                self._take_script = self.server.register_script(_TAKE)
+            found = self._take_script(keys=[self.queue.key, taken])
+            if not found:
+                return None
+            field, data = found
+            return self.queue._decode_request(data), field.decode()
+        request = self.queue.pop(self.idle_before_close)
+        if request is None:
+            return None
+        field = self.df.request_fingerprint(request)
+        # score and encoded request, as a priority queue holds them, to put back as they were
+        data = f"{-request.priority}|".encode() + self.queue._encode_request(request)
+        self.server.hset(taken, field, data)
+        return request, field
 
     def has_pending_requests(self) -> bool:
         """Whether the shared queue holds requests (none once Redis is lost)."""
@@ -230,12 +265,24 @@ class SharedCrawl:
             self._beat()
 
     def alive(self) -> None:
-        """Say this worker is alive; put back what workers gone silent had taken."""
+        """Say this worker is alive; put back what workers gone silent had taken; look at
+        the shared queue."""
         try:
             self.server.set(self._key(f"alive:{self.worker}"), 1, px=int(ALIVE_TTL * 1000))
             self.reclaim()
         except REDIS_ERRORS:
-            pass  # the scheduler says so and stops the worker
+            return  # the scheduler says so and stops the worker
+        self.look_at_queue()
+
+    def look_at_queue(self) -> None:
+        """Have the engine ask the scheduler for requests now. An idle engine asks only
+        every 5 s (its heartbeat), long enough for the other workers to take every request
+        the pages they read bring; its slot's `nextcall` is the engine's own way to ask
+        sooner (a private one: tests/test_shared_crawl.py fails if a worker sits idle)."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        nextcall = getattr(slot, "nextcall", None)
+        if nextcall is not None:
+            nextcall.schedule()
 
     def reclaim(self) -> int:
         """Put the requests of workers gone silent back in the queue; how many."""
@@ -299,6 +346,10 @@ class SharedCrawl:
                 self.server.delete(
                     self._key("workers"), self._key("requests"), self._key("dupefilter")
                 )
+                # the sites' robots.txt and politeness keys are this crawl's too
+                for pattern in ("robots:*", "go:*", "leases:*"):
+                    for key in self.server.scan_iter(self._key(pattern)):
+                        self.server.delete(key)
                 logger.info("Last worker of the shared crawl: its Redis keys are cleared")
         except REDIS_ERRORS:
             pass

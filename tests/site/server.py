@@ -91,6 +91,7 @@ class ReplicaServer:
         crawl_delay: float | None = None,
         log_path: str | Path | None = None,
         faults: bool | FaultSet = False,
+        latency: float = 0.0,
     ) -> None:
         self.site = site if site is not None else build_site(articles)
         if faults is True:
@@ -100,6 +101,11 @@ class ReplicaServer:
         # the fault pages (tests/site/faults.py), linked from the home page when on
         self.faults = faults or None
         self.crawl_delay = crawl_delay
+        # every answer takes this long at least (a slow backend), so that requests overlap
+        self.latency = latency
+        self.in_flight = 0
+        # the most requests the server was answering at once
+        self.most_in_flight = 0
         self.log_path = Path(log_path) if log_path is not None else None
         self._host = host
         self._port = port
@@ -168,6 +174,11 @@ class ReplicaServer:
     ) -> None:
         self.stop()
 
+    def _answering(self, step: int) -> None:
+        with self._lock:
+            self.in_flight += step
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+
     def _record(self, record: RequestRecord) -> None:
         with self._lock:
             self._records.append(record)
@@ -218,6 +229,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, head: bool) -> None:
         replica = self.server.replica
+        replica._answering(1)
+        # answered once the reply is ready, before it is sent: a client cannot have seen
+        # an answer (and sent its next request) while the server still counts it
+        self._counted = True
+        try:
+            self._answer(head, replica)
+        finally:
+            self._answered(replica)
+
+    def _answered(self, replica: ReplicaServer) -> None:
+        if self._counted:
+            self._counted = False
+            replica._answering(-1)
+
+    def _answer(self, head: bool, replica: ReplicaServer) -> None:
         site = replica.site  # read once: the site may be swapped while we answer
         base = replica.base_url
         faults = replica.faults
@@ -242,8 +268,9 @@ class _Handler(BaseHTTPRequestHandler):
                 status=reply.status,
             )
         )
-        if reply.delay:
-            time.sleep(reply.delay)
+        if reply.delay or replica.latency:
+            time.sleep(max(reply.delay, replica.latency))
+        self._answered(replica)
         self.send_response(reply.status)
         if reply.status != 304 or reply.content_type:
             self.send_header("Content-Type", reply.content_type)

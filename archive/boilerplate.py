@@ -60,19 +60,21 @@ class BoilerplateBook:
     """Counts a site's paragraphs and decides which are boilerplate (inside the caller's
     transaction; the caller owns commits)."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, history: Database | None = None):
         self.db = db
+        # an archive of earlier crawls (read-only): what it learned is learned here too
+        self.history = history
         self._known: dict[str, frozenset[str]] = {}
         self._article_counts: dict[str, int] = {}
 
     def keys(self, site: str) -> frozenset[str]:
         """Keys of the paragraphs learned as boilerplate for a site."""
         if site not in self._known:
-            rows = self.db.execute(
-                "select key from paragraphs where site = ? and boilerplate_since is not null",
-                [site],
-            )
-            self._known[site] = frozenset(key for (key,) in rows)
+            learned = "select key from paragraphs where site = ? and boilerplate_since is not null"
+            keys = {key for (key,) in self.db.execute(learned, [site])}
+            if self.history is not None:
+                keys |= {key for (key,) in self.history.execute(learned, [site])}
+            self._known[site] = frozenset(keys)
         return self._known[site]
 
     def article_added(self, site: str) -> None:

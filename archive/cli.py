@@ -803,5 +803,10 @@ def merge_command(shards: tuple[str, ...], archive_dir: str) -> None:
             f"Re-cleaned {_plural(summary.recleaned, 'text')} with the body containers "
             "their sites taught a shard"
         )
+    if summary.unchanged or summary.gone:
+        click.echo(
+            f"Of the articles {archive_dir} held, a re-run found {summary.unchanged} "
+            f"unchanged and {summary.gone} gone"
+        )
     for shard in summary.skipped:
         click.echo(f"Skipped {shard}: every run of it was merged into {archive_dir} before")

@@ -68,3 +68,11 @@ def open_archive_readonly(archive_dir: str | Path) -> Database:
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"{path}: {exc}") from exc
     return db
+
+
+def open_history(archive_dir: str | Path | None) -> Database | None:
+    """The archive earlier crawls left at `archive_dir`, read-only; None when there is none
+    yet (a shared crawl's first run, before any merge)."""
+    if not archive_dir or not db_path(archive_dir).is_file():
+        return None
+    return open_archive_readonly(archive_dir)

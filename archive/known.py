@@ -31,6 +31,9 @@ class Capture:
     payload_digest: str | None
     etag: str | None
     last_modified: str | None
+    # held in the crawl's history archive, not in the one it writes to: a revisit refers
+    # to it by WARC-Record-ID, not by fetch id
+    in_history: bool = False
 
 
 def known_articles(db: Database, site: str) -> dict[str, KnownArticle]:

@@ -26,18 +26,21 @@ class SiteLessons:
     body_container: str | None = None
 
 
-def load_lessons(db: Database, site: str) -> SiteLessons:
-    """Everything earlier crawls learned about a site."""
+def load_lessons(db: Database, site: str, history: Database | None = None) -> SiteLessons:
+    """Everything earlier crawls learned about a site, in the archive and in the archive
+    of earlier crawls when there is one (`history`, read first: `db` has the last word)."""
     lessons = SiteLessons()
-    if "site_lessons" not in db.table_names():
-        return lessons
-    for kind, key in db.execute("select kind, key from site_lessons where site = ?", [site]):
-        if kind == TRAP_FAMILY:
-            lessons.trap_families.add(key)
-        elif kind == MEANINGLESS_PARAM:
-            lessons.meaningless_params.add(key)
-        elif kind == BODY_CONTAINER:
-            lessons.body_container = key
+    for source in (history, db):
+        if source is None or "site_lessons" not in source.table_names():
+            continue
+        rows = source.execute("select kind, key from site_lessons where site = ?", [site])
+        for kind, key in rows:
+            if kind == TRAP_FAMILY:
+                lessons.trap_families.add(key)
+            elif kind == MEANINGLESS_PARAM:
+                lessons.meaningless_params.add(key)
+            elif kind == BODY_CONTAINER:
+                lessons.body_container = key
     return lessons
 
 

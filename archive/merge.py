@@ -18,6 +18,12 @@ shards into one archive, so that it looks as a single crawl would have left it:
   out of every text that holds it; each article's paragraphs are those of its latest
   capture, counted again, so that paragraphs the shards held apart may now be learned.
 - Lessons keep their first record (as a crawl keeps them), site rules the latest.
+- A shard whose crawl read its history from the archive (a shared re-run: its shard
+  started empty) holds what it found of the archive's articles in `history_outcomes`:
+  each is applied to the archive's article as the crawl would have marked it there
+  (unchanged: seen again; 404/410: gone), unless a later capture says more; a revisit
+  record whose original is in the archive gets its `refers_to_fetch_id` from the
+  record id it refers to.
 - `merged_runs` records the shard runs merged: a shard whose runs are all there is
   skipped, and merging it again changes nothing.
 
@@ -46,7 +52,7 @@ from archive.lock import ArchiveLock
 from archive.models import text_sha256, word_count
 from archive.recovery import recover
 from archive.sites import site_address
-from archive.store import ArchiveStore, utc_now
+from archive.store import GONE, NOT_MODIFIED, ArchiveStore, utc_now
 
 SHARD = "shard"  # the schema name each shard is attached under, one at a time
 # Every table the migrations define, each merged below. A table a later migration adds
@@ -64,6 +70,8 @@ MERGED_TABLES = frozenset(
         "site_rules",
         "reextractions",
         "merged_runs",
+        # applied to the archive's articles, not copied (`_apply_history_outcomes`)
+        "history_outcomes",
     }
 )
 # Kept up to date by the triggers on `articles`, or SQLite's own.
@@ -86,6 +94,9 @@ class MergeSummary:
     skipped: list[str] = field(default_factory=list)
     # texts derived again with a body container a site's pages taught one of the shards
     recleaned: int = 0
+    # the archive's articles a shared re-run found unchanged, or gone (`history_outcomes`)
+    unchanged: int = 0
+    gone: int = 0
 
 
 class Merge:
@@ -292,6 +303,7 @@ class Merge:
                    join main.fetches r on r.warc_filename = i.refers_filename
                    and r.warc_offset = i.refers_offset"""
             ).fetchall()
+            refers += _refers_by_record(db)
             db.conn.executemany(
                 """update main.fetches set refers_to_fetch_id = ?
                    where warc_filename = ? and warc_offset = ?""",
@@ -322,6 +334,9 @@ class Merge:
             _merge_reextractions(db, articles.ids, articles.version_numbers)
             _merge_lessons(db, run_ids)
             _merge_site_rules(db, run_ids)
+            unchanged, gone = _apply_history_outcomes(db)
+            summary.unchanged += unchanged
+            summary.gone += gone
             # what the links say, whatever the order the articles came in
             db.execute(
                 """update paragraphs set article_count = (select count(*)
@@ -677,6 +692,84 @@ def _merge_reextractions(
             "reextractions",
             {"article_id": article_id, "version": version, **{n: row[n] for n in extra}},
         )
+
+
+def _refers_by_record(db: Database) -> list[tuple[str, int, int]]:
+    """(WARC file, offset, the archive's fetch id of the original) of the revisits a shard
+    wrote of captures its history archive held: they name the original by record id."""
+    wanted = db.execute(
+        """select warc_filename, warc_offset, refers_to_record_id from temp.merge_fetches
+           where refers_filename is null and refers_to_record_id is not null"""
+    ).fetchall()
+    record_ids = sorted({record_id for _, _, record_id in wanted})
+    found: dict[str, int] = {}
+    # one look-up per few hundred revisits: `warc_record_id` has no index
+    for start in range(0, len(record_ids), 500):
+        chunk = record_ids[start : start + 500]
+        found.update(
+            (record_id, fetch_id)
+            for fetch_id, record_id in db.execute(
+                "select id, warc_record_id from main.fetches where warc_record_id in "
+                f"({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
+    return [
+        (name, offset, found[record_id]) for name, offset, record_id in wanted if record_id in found
+    ]
+
+
+def _apply_history_outcomes(db: Database) -> tuple[int, int]:
+    """Apply what the shard's crawl found of articles only the archive held, as the
+    crawl's `mark_not_modified` and `mark_gone` would have there; one that a later capture
+    or finding already covers changes nothing (so merging twice changes nothing).
+    Returns (how many found unchanged, how many gone) it applied."""
+    outcomes = _rows(
+        db,
+        f"""select o.url, o.outcome, o.status, o.fetched_at, o.sitemap_lastmod,
+                   m.id as fetch_id
+            from {SHARD}.history_outcomes o
+            left join {SHARD}.fetches f on f.id = o.fetch_id
+            left join main.fetches m on m.warc_filename = f.warc_filename
+              and m.warc_offset = f.warc_offset
+            order by o.fetched_at, o.id""",
+    )
+    unchanged = gone = 0
+    for outcome in outcomes:
+        found = db.execute(
+            "select id, last_seen, gone_at, gone_status from articles where url = ?",
+            [outcome["url"]],
+        ).fetchone()
+        at = outcome["fetched_at"]
+        if found is None or at <= (found[1] or ""):
+            continue  # not the archive's article, or a later capture says more
+        article_id, last_seen, gone_at, gone_status = found
+        # found gone after its last capture (by a shard merged before)
+        gone_before = gone_at is not None and gone_at > (last_seen or "")
+        if outcome["outcome"] == NOT_MODIFIED:
+            seen: dict[str, Any] = {"last_seen": at}
+            if outcome["fetch_id"] is not None:
+                seen["last_fetch_id"] = outcome["fetch_id"]
+            if outcome["sitemap_lastmod"]:
+                seen["sitemap_lastmod"] = outcome["sitemap_lastmod"]
+            if not (gone_before and gone_at > at):  # there again, unless gone since
+                seen.update(gone_at=None, gone_status=None)
+            _update(db, "articles", article_id, seen)
+            unchanged += 1
+        elif outcome["outcome"] == GONE:
+            # gone since the first such finding, with the latest one's status, as a crawl
+            # marks it (`mark_gone`)
+            if not gone_before:
+                changed = {"gone_at": at, "gone_status": outcome["status"]}
+            elif at < gone_at:
+                changed = {"gone_at": at}
+            else:
+                changed = {"gone_status": outcome["status"]}
+            current = {"gone_at": gone_at, "gone_status": gone_status}
+            if any(current[name] != value for name, value in changed.items()):
+                _update(db, "articles", article_id, changed)
+                gone += 1
+    return unchanged, gone
 
 
 def _merge_lessons(db: Database, run_ids: dict[int, int]) -> None:

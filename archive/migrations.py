@@ -267,3 +267,28 @@ def m009_merged_runs(db: Database) -> None:
         not_null={"run_id", "shard", "merged_at"},
         foreign_keys=[("run_id", "runs", "id")],
     )
+
+
+@migrations()
+def m010_history_outcomes(db: Database) -> None:
+    """What a crawl reading its history from another archive (a shared crawl's worker,
+    whose shard starts empty) found of articles only that archive holds: unchanged (a 304
+    or the same bytes) or gone (404/410), for `merge` to apply to them; and, for a revisit
+    whose original capture is in that archive, the WARC-Record-ID it refers to."""
+    db["history_outcomes"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "url": str,
+            "outcome": str,
+            "status": int,
+            "fetch_id": int,
+            "fetched_at": str,
+            "sitemap_lastmod": str,
+        },
+        pk="id",
+        not_null={"url", "outcome", "fetched_at"},
+        foreign_keys=[("run_id", "runs", "id"), ("fetch_id", "fetches", "id")],
+    )
+    db["history_outcomes"].create_index(["url"])
+    db["fetches"].add_column("refers_to_record_id", str)

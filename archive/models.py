@@ -77,4 +77,7 @@ class Fetch:
     ip_address: str | None = None
     warc_type: str = "response"
     refers_to_fetch_id: int | None = None
+    # a revisit of a capture held in the crawl's history archive, not in this one (a
+    # shared crawl's shard): that capture's WARC-Record-ID, which `merge` resolves
+    refers_to_record_id: str | None = None
     requisite: bool = False  # a page's stylesheet, script, image or font, not a page

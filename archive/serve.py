@@ -122,6 +122,8 @@ TABLES: dict[str, Any] = {
             "warc_offset": "Byte offset of the response (or revisit) record.",
             "warc_type": "response, or revisit (unchanged: 304 or the same bytes).",
             "refers_to_fetch_id": "For a revisit: the capture holding the content.",
+            "refers_to_record_id": "For a shard's revisit of a capture in the archive it "
+            "re-ran: that record's WARC-Record-ID (merge resolves it).",
             "requisite": "1 for a page's stylesheet, script, image or font.",
         },
     },
@@ -134,6 +136,10 @@ TABLES: dict[str, Any] = {
     "site_lessons": {"description": "What crawls learned about each site."},
     "site_rules": {"description": "The extraction rules each site was last crawled with."},
     "merged_runs": {"description": "Runs brought in from other archives by `merge`."},
+    "history_outcomes": {
+        "description": "In a shard: articles of the archive its re-run read that it found "
+        "unchanged or gone (`merge` applies them there)."
+    },
 }
 
 QUERIES: dict[str, Any] = {

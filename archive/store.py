@@ -12,11 +12,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.boilerplate import BoilerplateBook, Learned, strip_paragraphs
+from archive.known import Capture, last_capture
 from archive.lessons import MEANINGLESS_PARAM, TRAP_FAMILY
 from archive.models import Article, Fetch, text_sha256, word_count
 from archive.sites import site_address
 
 NEW, CHANGED, UNCHANGED, EMPTY = "new", "changed", "unchanged", "empty"
+# what `history_outcomes` says became of an article the history archive holds
+NOT_MODIFIED, GONE = "not_modified", "gone"
 
 
 def utc_now() -> str:
@@ -99,12 +102,19 @@ def _cleaned(text: str, keys: set[str]) -> str | None:
 
 
 class ArchiveStore:
-    """The write side of the archive, used by the crawl (one instance per crawl)."""
+    """The write side of the archive, used by the crawl (one instance per crawl).
 
-    def __init__(self, db: Database):
+    `history` is another archive, read-only, holding what earlier crawls archived when
+    this one starts empty (a shared crawl's shard; `ARCHIVE_HISTORY_DIR`): its learned
+    boilerplate and last captures count as this archive's, and what a crawl finds of its
+    articles (unchanged, gone) is kept in `history_outcomes` for `merge` to apply.
+    """
+
+    def __init__(self, db: Database, history: Database | None = None):
         self.db = db
+        self.history = history
         self.run_id: int | None = None
-        self.boilerplate = BoilerplateBook(db)
+        self.boilerplate = BoilerplateBook(db, history)
 
     def start_run(self, spider: str, arguments: dict[str, Any]) -> int:
         """Record the start of a crawl and return its run id."""
@@ -230,6 +240,9 @@ class ArchiveStore:
             warc_length=response["length"],
             warc_record_id=response["record_id"],
         )
+        if row["refers_to_record_id"] is None:
+            # set only by a crawl reading its history from another archive (m010)
+            del row["refers_to_record_id"]
         with self.db.atomic():
             return _insert(self.db, "fetches", row)
 
@@ -271,12 +284,16 @@ class ArchiveStore:
         with self.db.atomic():
             row = self.db.execute("select id from articles where url = ?", [url]).fetchone()
             if row is None:
-                return False
+                return self._history_outcome(
+                    url, NOT_MODIFIED, None, fetch_id, fetched_at, sitemap_lastmod
+                )
             seen = _seen_columns(fetch_id, fetched_at, sitemap_lastmod)
             _update(self.db, "articles", row[0], seen)
             return True
 
-    def mark_gone(self, url: str, status: int, fetched_at: str) -> bool:
+    def mark_gone(
+        self, url: str, status: int, fetched_at: str, *, fetch_id: int | None = None
+    ) -> bool:
         """Record that an archived article now answers 404 or 410; it stays in the archive."""
         with self.db.atomic():
             cursor = self.db.execute(
@@ -284,7 +301,50 @@ class ArchiveStore:
                    where url = ?""",
                 [fetched_at, status, url],
             )
-            return cursor.rowcount > 0
+            if cursor.rowcount == 0:
+                return self._history_outcome(url, GONE, status, fetch_id, fetched_at, None)
+            return True
+
+    def _history_outcome(
+        self,
+        url: str,
+        outcome: str,
+        status: int | None,
+        fetch_id: int | None,
+        fetched_at: str,
+        sitemap_lastmod: str | None,
+    ) -> bool:
+        """Keep what became of an article only the history archive holds (inside the
+        caller's transaction): this archive cannot mark a row it lacks, `merge` will."""
+        if (
+            self.history is None
+            or not self.history.execute("select 1 from articles where url = ?", [url]).fetchone()
+        ):
+            return False
+        _insert(
+            self.db,
+            "history_outcomes",
+            {
+                "run_id": self.run_id,
+                "url": url,
+                "outcome": outcome,
+                "status": status,
+                "fetch_id": fetch_id,
+                "fetched_at": fetched_at,
+                "sitemap_lastmod": sitemap_lastmod,
+            },
+        )
+        return True
+
+    def last_capture(self, url: str) -> Capture | None:
+        """The newest full capture of a URL, in this archive or in its history."""
+        own = last_capture(self.db, url)
+        if self.history is None:
+            return own
+        earlier = last_capture(self.history, url)
+        if earlier is None or (own is not None and own.fetched_at >= earlier.fetched_at):
+            return own
+        return replace(earlier, in_history=True)
 
     def _save_clean(
         self,

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 from archive.models import Article
 
+# what became of an archived article, in the archive's words (re-exported)
+from archive.store import GONE as GONE
+from archive.store import NOT_MODIFIED as NOT_MODIFIED
+
 
 @dataclass
 class ArticleItem:
@@ -19,9 +23,6 @@ class ArticleItem:
     fetch_id: int | None
     fetched_at: str | None
     sitemap_lastmod: str | None = None
-
-
-NOT_MODIFIED, GONE = "not_modified", "gone"
 
 
 @dataclass

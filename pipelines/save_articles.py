@@ -58,7 +58,7 @@ class SaveArticlesPipeline:
             self.stats.inc_value("archive/store_skipped")
             raise DropItem(f"{item.url} has no archived fetch")
         if item.outcome == GONE:
-            self.store.mark_gone(item.url, item.status, item.fetched_at)
+            self.store.mark_gone(item.url, item.status, item.fetched_at, fetch_id=item.fetch_id)
             logger.info("Gone (HTTP %d), kept in the archive: %s", item.status, item.url)
         else:
             self.store.mark_not_modified(

@@ -42,9 +42,19 @@ class CrawlHistory:
     conditions: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, db: Database, site: str) -> CrawlHistory:
-        """Read a site's history from the archive."""
-        return cls(known_articles(db, site), known_pages(db, site), validators(db, site))
+    def load(cls, db: Database, site: str, history: Database | None = None) -> CrawlHistory:
+        """Read a site's history from the archive, and from the archive of earlier crawls
+        when the crawl has one (`history`: a shared crawl's worker writes an empty shard)."""
+        loaded = cls(known_articles(db, site), known_pages(db, site), validators(db, site))
+        if history is None:
+            return loaded
+        earlier = cls.load(history, site)
+        # what the archive written to holds is the later word on a URL
+        return cls(
+            {**earlier.articles, **loaded.articles},
+            earlier.pages | loaded.pages,
+            {**earlier.conditions, **loaded.conditions},
+        )
 
     @property
     def incremental(self) -> bool:

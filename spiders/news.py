@@ -27,7 +27,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from archive.known import last_capture
 from archive.lessons import (
     BODY_CONTAINER,
     MEANINGLESS_PARAM,
@@ -57,6 +56,7 @@ from spiders.families import family_of
 from spiders.incremental import CrawlHistory, conditional_headers, is_section_front
 from spiders.profile import WORDPRESS, SiteProfile, load_profiles
 from spiders.requisites import Requisites
+from spiders.shared_frontier import SharedFrontier
 from spiders.site_crawl import PageSeen, SiteCrawl
 from spiders.urls import base_url_from, site_host
 
@@ -80,6 +80,9 @@ LINEAGE_META_KEY = "trap_lineage"
 LINEAGE_DEPTH = 4
 # a sitemap or feed request: trap families wait until every one of a site's is read
 LISTING_META_KEY = "site_listing"
+# the dates a sitemap gave a page, carried on its request: in a shared crawl, the worker
+# that fetches it may not be the one that read the sitemap
+LISTED_META_KEY = "sitemap_dates"
 PageOutput = Request | ArticleItem | ArticleStatusItem
 
 
@@ -108,6 +111,8 @@ class NewsSpider(Spider):
         self._refused_hosts: set[str] = set()  # requisite hosts refused, logged once each
         # sites that never answered (the crawl command exits 1 for them)
         self.unreachable: list[str] = []
+        # the other workers' sitemaps and requests, in a crawl shared through Redis
+        self.shared: SharedFrontier | None = None
 
     @property
     def memo(self) -> dict[str, Any]:
@@ -216,11 +221,12 @@ class NewsSpider(Spider):
     def spider_opened(self, spider: Spider) -> None:
         """Read what earlier crawls left for each site; set each site's politeness."""
         session = self.crawler.get_extension(ArchiveSession)
+        self.shared = SharedFrontier.of(self)
         for site in self.sites.values():
             if session is not None:
-                db = session.store.db
-                lessons = load_lessons(db, site.address)
-                site.remember(CrawlHistory.load(db, site.address), lessons)
+                db, history = session.store.db, session.store.history
+                lessons = load_lessons(db, site.address, history)
+                site.remember(CrawlHistory.load(db, site.address, history), lessons)
                 if lessons.body_container and site.container is not None:
                     self._adopt_container(site, lessons.body_container)
                 if site.history.articles:
@@ -442,6 +448,8 @@ class NewsSpider(Spider):
                 if site.history.unchanged(url, *listed[url]):
                     if first:
                         self.crawler.stats.inc_value("archive/skipped_unchanged")
+                        if self.shared is not None:
+                            self.shared.skip(url)
                 elif request := self._page_request(site, url, ARTICLE_PRIORITY, listed=True):
                     yield request
 
@@ -497,7 +505,10 @@ class NewsSpider(Spider):
                 return None
             self.memo["requested_known"].add(url)
             self._queued.add(url)
-            return self._trusted(site, url, priority, known=True)
+            request = self._trusted(site, url, priority, known=True)
+            if self.shared is not None:
+                request.meta[LISTED_META_KEY] = self._listed(url)
+            return request
         if url in site.history.pages:
             if url != site.base_url and not is_section_front(url, site.profile.section_patterns):
                 self.crawler.stats.inc_value("archive/skipped_known_pages")
@@ -655,6 +666,8 @@ class NewsSpider(Spider):
         memo = self.memo
         if memo["revisits_done"]:
             return
+        if self.shared is not None and not self.shared.quiet():
+            return  # other workers are still reading sitemaps and pages: after them
         memo["revisits_done"] = True
         due = [
             (site, url)
@@ -663,6 +676,8 @@ class NewsSpider(Spider):
             if site.history.is_known_article(url)
             and url not in memo["listed"]
             and url not in memo["requested_known"]
+            # listed in a sitemap another worker read, or revisited by another worker
+            and (self.shared is None or not self.shared.asked(url))
         ]
         if not due:
             return
@@ -783,7 +798,7 @@ class NewsSpider(Spider):
                         url[:200],
                     )
                 continue
-            previous = last_capture(session.store.db, url) if session is not None else None
+            previous = session.store.last_capture(url) if session is not None else None
             headers = conditional_headers(previous.etag, previous.last_modified) if previous else {}
             stats.inc_value("requisites/requested")
             yield Request(
@@ -921,12 +936,16 @@ class NewsSpider(Spider):
             status=response.status,
             fetch_id=fetch_id,
             fetched_at=fetched_at,
-            sitemap_lastmod=self._listed(url)[0],
+            sitemap_lastmod=self._listed(url, response)[0],
         )
 
-    def _listed(self, url: str) -> tuple[str | None, str | None]:
-        """The sitemap lastmod and Google News date of a page, if a sitemap listed it."""
-        return self.memo["listed"].get(url, (None, None))
+    def _listed(self, url: str, response: Response | None = None) -> tuple[str | None, str | None]:
+        """The sitemap lastmod and Google News date of a page, if a sitemap listed it (one
+        this worker read, or the one its request was made from)."""
+        listed = self.memo["listed"].get(url)
+        if listed is None and response is not None:
+            listed = response.meta.get(LISTED_META_KEY)
+        return tuple(listed) if listed else (None, None)
 
     def _article_item(
         self,
@@ -943,7 +962,7 @@ class NewsSpider(Spider):
         url = canonical if canonical and site.policy.on_site(canonical) else response.url
         fetch_id, fetched_at = response.meta.get(FETCH_META_KEY, (None, None))
         url = site.policy.canonical(url)
-        lastmod, news_published = self._listed(url)
+        lastmod, news_published = self._listed(url, response)
         if lastmod is None and news_published is None:
             lastmod, news_published = self._listed(site.policy.canonical(response.url))
         article = replace(article, url=url)

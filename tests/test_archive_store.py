@@ -63,6 +63,7 @@ def test_schema_is_made_by_recorded_migrations(tmp_path: Path) -> None:
         "m007_published_month",
         "m008_authors",
         "m009_merged_runs",
+        "m010_history_outcomes",
     ]
     tables = {"runs", "fetches", "articles", "versions", "articles_fts", "paragraphs", "recleans"}
     tables |= {"site_lessons", "site_rules", "reextractions"}
@@ -83,6 +84,7 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m007_published_month",
         "m008_authors",
         "m009_merged_runs",
+        "m010_history_outcomes",
     ]
     assert migrations.pending(db) == []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
@@ -10,7 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import SETTINGS_PRIORITIES
 
-from archive.db import open_archive
+from archive.db import open_archive, open_history
 from archive.lock import ArchiveLock
 from archive.recovery import recover
 from archive.reextract import reclean_site
@@ -32,14 +33,23 @@ def command_line_settings(crawler: Crawler) -> dict[str, Any]:
 
 
 class ArchiveSession:
-    """Scrapy extension owning the crawl's `ArchiveStore` and its row in `runs`."""
+    """Scrapy extension owning the crawl's `ArchiveStore` and its row in `runs`.
 
-    def __init__(self, archive_dir: str, crawler: Crawler):
+    With `ARCHIVE_HISTORY_DIR` (set for each worker of a shared crawl: the archive its
+    shards are merged into), what earlier crawls archived is read from that archive,
+    read-only, as well as from ARCHIVE_DIR: the crawl is a re-run of what it holds.
+    """
+
+    def __init__(self, archive_dir: str, crawler: Crawler, history_dir: str | None = None):
         self.archive_dir = archive_dir
+        self.history_dir = history_dir
         self.crawler = crawler
         # Taken before the database is touched: a second crawl must change nothing.
         self.lock = ArchiveLock(archive_dir).acquire(utc_now())
-        self.store = ArchiveStore(open_archive(archive_dir))
+        # an archive is no history of itself: what it holds is read from it anyway
+        same = history_dir and Path(history_dir).resolve() == Path(archive_dir).resolve()
+        history = None if same else open_history(history_dir)
+        self.store = ArchiveStore(open_archive(archive_dir), history)
         # Under the lock no other crawl writes: what a killed one left half-done is repaired.
         recover(archive_dir, self.store.db)
         self.status: str | None = None
@@ -47,7 +57,8 @@ class ArchiveSession:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveSession:
         """Open the archive named by ARCHIVE_DIR and follow the spider's lifetime."""
-        session = cls(crawler.settings.get("ARCHIVE_DIR"), crawler)
+        settings = crawler.settings
+        session = cls(settings.get("ARCHIVE_DIR"), crawler, settings.get("ARCHIVE_HISTORY_DIR"))
         crawler.signals.connect(session.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(session.spider_closed, signal=signals.spider_closed)
         return session
@@ -71,6 +82,8 @@ class ArchiveSession:
             if site:  # "" is the spider's own fallback, not a site
                 self.store.record_site_rules(site, rules.as_dict())
         logger.info("Archiving into %s (run %d)", self.archive_dir, run_id)
+        if self.store.history is not None:
+            logger.info("Reading what earlier crawls archived from %s", self.history_dir)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Re-clean what a learned body container makes stale, record the end of the run
@@ -89,6 +102,8 @@ class ArchiveSession:
             # the spider has said why in one ERROR line (a site it could not reach)
             logger.warning("Run %d fetched nothing: recorded as failed", self.store.run_id)
         self.store.db.close()
+        if self.store.history is not None:
+            self.store.history.close()
         self.lock.release()
 
     def reclean(self, site: str) -> None:

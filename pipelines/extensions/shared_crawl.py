@@ -102,6 +102,9 @@ def shared_settings(archive_dir: str | Path) -> dict[str, Any]:
         # randomising its delay on top would send some requests early or late of theirs
         "DOWNLOAD_DELAY_JITTER": 0,
         "ARCHIVE_DIR": str(shard_dir(archive_dir)),
+        # what earlier crawls archived, read-only: the archive the shards are merged into,
+        # so that a shared re-run is incremental though each shard starts empty
+        "ARCHIVE_HISTORY_DIR": str(archive_dir),
     }
 
 

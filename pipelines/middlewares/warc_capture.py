@@ -15,7 +15,7 @@ from scrapy.http import Headers, Response
 from scrapy.statscollectors import StatsCollector
 
 from archive.db import warc_dir
-from archive.known import Capture, last_capture
+from archive.known import Capture
 from archive.models import Fetch
 from archive.store import ArchiveStore
 from archive.warc_writer import (
@@ -154,9 +154,11 @@ class WarcCaptureMiddleware:
         exchange = exchange_from(request, response, datetime.now(UTC))
         try:
             previous = (
-                last_capture(self.store.db, exchange.url) if exchange.status in (200, 304) else None
+                self.store.last_capture(exchange.url) if exchange.status in (200, 304) else None
             )
             revisit = revisit_of(exchange, previous)
+            # a capture in the history archive has no fetch id here: merge resolves it
+            in_history = previous is not None and previous.in_history
             written = self.writer.write_exchange(exchange, revisit)
             fetch = Fetch(
                 url=exchange.url,
@@ -174,7 +176,8 @@ class WarcCaptureMiddleware:
                 location=_first(response.headers, "Location"),
                 ip_address=exchange.ip_address,
                 warc_type="revisit" if revisit else "response",
-                refers_to_fetch_id=previous.fetch_id if revisit and previous else None,
+                refers_to_fetch_id=previous.fetch_id if revisit and not in_history else None,
+                refers_to_record_id=previous.record_id if revisit and in_history else None,
                 requisite=REQUISITE_META_KEY in request.meta,
             )
             fetch_id = self.store.record_fetch(fetch)

@@ -6,12 +6,15 @@ both sites from one sites file with N workers started at once (`-s REDIS_URL=...
 politeness off for loopback, as the tests do), for N = 1, 2, 3, each into a fresh
 archive. It prints articles per second (wall clock, from the first worker's start to the
 last one's end), CPU seconds per article (every worker process and its extraction
-workers, from the kernel's accounting of waited-for children) and the rate against one
-worker's, the baseline of the same sitting.
+workers, from the kernel's accounting of waited-for children), the cores kept busy (the
+workers' CPU and the replicas', which answer from this process, per second of the crawl)
+and the rate against one worker's, the baseline of the same sitting. With as many cores
+busy as the machine has, the crawl is CPU-bound: more workers only share them.
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import sqlite3
 import subprocess
@@ -33,9 +36,9 @@ from tests.site.crawl import crawl_command, sites_file  # noqa: E402
 from tests.site.server import ReplicaServer  # noqa: E402
 
 
-def children_cpu() -> float:
-    """CPU seconds of the waited-for children so far."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+def cpu_of(who: int) -> float:
+    """CPU seconds so far of this process (RUSAGE_SELF) or its waited-for children."""
+    usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 
@@ -43,7 +46,11 @@ def crawl(workers: int, sites: Path, base_url: str, folder: Path, redis_url: str
     """N workers at once; their figures."""
     archive = folder / "archive"
     command = crawl_command("news", base_url + "/", archive, sites=sites, REDIS_URL=redis_url)
-    cpu, start = children_cpu(), time.monotonic()
+    cpu, served, start = (
+        cpu_of(resource.RUSAGE_CHILDREN),
+        cpu_of(resource.RUSAGE_SELF),
+        time.monotonic(),
+    )
     running = [
         subprocess.Popen(
             command,
@@ -55,12 +62,20 @@ def crawl(workers: int, sites: Path, base_url: str, folder: Path, redis_url: str
         for _ in range(workers)
     ]
     codes = [process.wait() for process in running]
-    seconds, cpu = time.monotonic() - start, children_cpu() - cpu
+    seconds = time.monotonic() - start
+    cpu, served = cpu_of(resource.RUSAGE_CHILDREN) - cpu, cpu_of(resource.RUSAGE_SELF) - served
     count = 0
     for shard in (archive / "shards").iterdir():
         with sqlite3.connect(shard / "archive.db") as db:
             count += db.execute("select count(*) from articles").fetchone()[0]
-    return {"workers": workers, "articles": count, "seconds": seconds, "cpu": cpu, "codes": codes}
+    return {
+        "workers": workers,
+        "articles": count,
+        "seconds": seconds,
+        "cpu": cpu,
+        "served": served,
+        "codes": codes,
+    }
 
 
 @click.command()
@@ -90,16 +105,19 @@ def main(articles: int) -> None:
             redis.terminate()
             redis.wait()
     base = results[0]["articles"] / results[0]["seconds"]
-    header = ("workers", "articles", "seconds", "art./s", "CPU/art. ms", "vs 1")
-    click.echo(" ".join(f"{h:>{w}}" for h, w in zip(header, (7, 8, 8, 7, 11, 5), strict=True)))
+    header = ("workers", "articles", "seconds", "art./s", "CPU/art. ms", "cores busy", "vs 1")
+    widths = (7, 8, 8, 7, 11, 10, 5)
+    click.echo(" ".join(f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
     for r in results:
         rate = r["articles"] / r["seconds"]
+        busy = (r["cpu"] + r["served"]) / r["seconds"]
         click.echo(
             f"{r['workers']:7d} {r['articles']:8d} {r['seconds']:8.1f} {rate:7.1f} "
-            f"{1000 * r['cpu'] / max(1, r['articles']):11.1f} {rate / base:5.2f}"
+            f"{1000 * r['cpu'] / max(1, r['articles']):11.1f} {busy:10.2f} {rate / base:5.2f}"
         )
         if any(r["codes"]):
             click.echo(f"  exit statuses {r['codes']}", err=True)
+    click.echo(f"(cores on this machine: {os.cpu_count()}; cores busy counts the replicas too)")
 
 
 if __name__ == "__main__":

@@ -87,8 +87,11 @@ class CourierServer:
         host: str = "127.0.0.1",
         port: int = 0,
         log_path: str | Path | None = None,
+        latency: float = 0.0,
     ) -> None:
         self.site = site if site is not None else build_courier(articles)
+        # every answer takes this long at least (a distant or slow server)
+        self.latency = latency
         self.log_path = Path(log_path) if log_path is not None else None
         self._host = host
         self._port = port
@@ -223,6 +226,8 @@ class _Handler(BaseHTTPRequestHandler):
                 status=reply.status,
             )
         )
+        if courier.latency:
+            time.sleep(courier.latency)
         self.send_response(reply.status)
         if reply.status != 304:
             self.send_header("Content-Type", reply.content_type)

@@ -47,10 +47,19 @@ def machine_cpu() -> tuple[float, float]:
     return (sum(ticks) - idle) / per_second, sum(ticks) / per_second
 
 
-def crawl(workers: int, sites: Path, base_url: str, folder: Path, redis_url: str) -> dict:
+def crawl(
+    workers: int,
+    sites: Path,
+    base_url: str,
+    folder: Path,
+    redis_url: str,
+    settings: dict[str, str],
+) -> dict:
     """N workers at once; their figures."""
     archive = folder / "archive"
-    command = crawl_command("news", base_url + "/", archive, sites=sites, REDIS_URL=redis_url)
+    command = crawl_command(
+        "news", base_url + "/", archive, sites=sites, REDIS_URL=redis_url, **settings
+    )
     busy, every, start = *machine_cpu(), time.monotonic()
     running = [
         subprocess.Popen(
@@ -95,7 +104,14 @@ def crawl(workers: int, sites: Path, base_url: str, folder: Path, redis_url: str
     show_default=True,
     help="Sites to crawl: replicas and Courier replicas in turn, each on its own port.",
 )
-def main(articles: int, latency: float, count: int) -> None:
+@click.option(
+    "--setting",
+    "-s",
+    "extra",
+    multiple=True,
+    help="NAME=VALUE: a Scrapy setting for every worker (e.g. SHARED_POLITENESS=False).",
+)
+def main(articles: int, latency: float, count: int, extra: tuple[str, ...]) -> None:
     """Crawl the replicas with 1, 2 and 3 workers; print rates and the scaling."""
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         try:
@@ -120,7 +136,10 @@ def main(articles: int, latency: float, count: int) -> None:
                 folder = Path(tmp) / f"w{workers}"
                 folder.mkdir()
                 click.echo(f"crawling with {workers} worker(s) ...", err=True)
-                results.append(crawl(workers, sites, servers[0].base_url, folder, redis_url))
+                settings = dict(item.split("=", 1) for item in extra)
+                results.append(
+                    crawl(workers, sites, servers[0].base_url, folder, redis_url, settings)
+                )
         finally:
             redis.terminate()
             redis.wait()

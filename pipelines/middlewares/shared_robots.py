@@ -24,6 +24,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
@@ -81,7 +82,7 @@ class SharedRobotsTxt(RobotsTxtMiddleware):
         if self.server is None or netloc in self._parsers:
             return await super().robot_parser(request)
         if netloc in self._asking:
-            await self._asking[netloc]
+            await maybe_deferred_to_future(self._asking[netloc])
             return await super().robot_parser(request)
         self._asking[netloc] = asking = Deferred()
         try:

@@ -35,7 +35,6 @@ def test_shared_settings_use_scrapy_redis_and_a_shard_per_worker() -> None:
     settings = shared_settings("data")
     assert settings["SCHEDULER"] == "pipelines.extensions.shared_crawl.SharedScheduler"
     assert settings["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
-    assert settings["SCHEDULER_QUEUE_CLASS"].endswith("shared_crawl.SpreadPriorityQueue")
     assert settings["SCHEDULER_PERSIST"] is True
     assert Path(settings["ARCHIVE_DIR"]) == shard_dir("data")
     assert shard_dir("data").parent == Path("data") / "shards"
@@ -73,39 +72,10 @@ def test_a_request_taken_from_the_queue_is_kept_as_taken_in_the_same_step(redis_
         taken = server.hgetall(taken_key("taking", worker_name()))
         assert list(taken) == [request.meta["shared_taken"].encode()]
         score, _, data = next(iter(taken.values())).partition(b"|")
-        assert -5 <= float(score) < -4.5  # its priority, spread (SpreadPriorityQueue)
-        assert scheduler.queue._decode_request(data).url == request.url
+        assert float(score) == -5 and scheduler.queue._decode_request(data).url == request.url
         assert server.zcard("taking:requests") == 2
     finally:
         server.delete("taking:requests", "taking:dupefilter", taken_key("taking", worker_name()))
-
-
-@pytest.mark.e2e
-def test_the_sites_take_turns_within_a_priority_and_priorities_keep_their_order(
-    redis_url: str,
-) -> None:
-    import redis
-    from scrapy import Request, Spider
-    from scrapy.utils.test import get_crawler
-
-    from pipelines.extensions.shared_crawl import SpreadPriorityQueue
-
-    server = redis.Redis.from_url(redis_url)
-    spider = Spider.from_crawler(get_crawler(Spider), "spreading")
-    queue = SpreadPriorityQueue(server, spider, "spreading:requests")
-    try:
-        sites = [f"http://127.0.0.1:{port}" for port in (8001, 8002, 8003)]
-        for site in sites:  # one site after the other, as a crawl may find them
-            for n in range(20):
-                queue.push(Request(f"{site}/story-{n}/", priority=10))
-        queue.push(Request(f"{sites[2]}/requisite.css", priority=-100))
-        popped = [queue.pop().url for _ in range(61)]
-        # scrapy-redis's own queue hands out the first site's 20 requests first
-        first = [url.split("/")[2] for url in popped[:12]]
-        assert {first.count(f"127.0.0.1:{p}") for p in (8001, 8002, 8003)} <= set(range(2, 7))
-        assert popped[-1].endswith("requisite.css")
-    finally:
-        server.delete("spreading:requests")
 
 
 @pytest.mark.e2e

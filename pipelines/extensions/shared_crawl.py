@@ -40,7 +40,6 @@ import logging
 import os
 import socket
 import time
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +96,6 @@ def shared_settings(archive_dir: str | Path) -> dict[str, Any]:
     return {
         "SCHEDULER": "pipelines.extensions.shared_crawl.SharedScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "SCHEDULER_QUEUE_CLASS": "pipelines.extensions.shared_crawl.SpreadPriorityQueue",
         # the queue and the seen URLs belong to every worker: one stopping keeps them
         "SCHEDULER_PERSIST": True,
         # turns are handed out a site's delay apart (SharedPoliteness); a worker's own slot
@@ -108,25 +106,6 @@ def shared_settings(archive_dir: str | Path) -> dict[str, Any]:
         # so that a shared re-run is incremental though each shard starts empty
         "ARCHIVE_HISTORY_DIR": str(archive_dir),
     }
-
-
-class SpreadPriorityQueue(PriorityQueue):
-    """scrapy-redis's priority queue, with the requests of one priority spread over the
-    sites instead of grouped by site.
-
-    A sorted set orders the members of one score by their bytes, so scrapy-redis hands out
-    every request of one site (its URLs share their first bytes) before the next site's;
-    all workers then fetch from one site at a time, where that site's concurrency, held
-    crawl-wide (SharedPoliteness), leaves most of them waiting. Here a request's score is
-    its priority less a fraction under one half taken from a hash of its URL: priorities
-    keep their order, and within one the sites take turns.
-    """
-
-    def push(self, request: Request) -> None:
-        """Queue a request at its priority, spread by its URL's hash."""
-        spread = (zlib.crc32(request.url.encode()) % 1000) / 2000
-        data = self._encode_request(request)
-        self.server.execute_command("ZADD", self.key, -request.priority + spread, data)
 
 
 class SharedScheduler(Scheduler):

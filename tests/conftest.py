@@ -63,3 +63,14 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """The test itself runs under the same guard."""
     with _starting_nothing(item):
         return (yield)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server on a free port, for one test module (the shared-crawl tests)."""
+    from tests.processes import start_redis
+
+    server, url = start_redis(tmp_path_factory.mktemp("redis"))
+    yield url
+    server.terminate()
+    server.wait(timeout=10)

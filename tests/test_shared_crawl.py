@@ -40,15 +40,6 @@ def test_shared_settings_use_scrapy_redis_and_a_shard_per_worker() -> None:
     assert shard_dir("data").parent == Path("data") / "shards"
 
 
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real redis-server on a free port, for this module only."""
-    server, url = start_redis(tmp_path_factory.mktemp("redis"))
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-
-
 @pytest.mark.e2e
 def test_a_request_taken_from_the_queue_is_kept_as_taken_in_the_same_step(redis_url: str) -> None:
     import redis
@@ -251,27 +242,26 @@ def test_redis_unreachable_at_start_is_one_line_and_exit_1(sites, tmp_path: Path
 DELAY = 0.25
 
 
+def two_workers_crawl(
+    server: ReplicaServer, archive: Path, redis_url: str, **settings: str
+) -> None:
+    """Two workers share a crawl of one small replica, few requests in each one's hands (the
+    rest wait in Redis for either); both must have fetched pages, or the test would say
+    nothing about sharing a site."""
+    settings = {"FETCH_REQUISITES": "False", "CONCURRENT_REQUESTS": "2", **settings}
+    command = crawl_command("news", server.base_url + "/", archive, REDIS_URL=redis_url, **settings)
+    workers = [start_crawl(command) for _ in range(2)]
+    logs = [worker.communicate(timeout=600)[1] for worker in workers]
+    assert [w.returncode for w in workers] == [0, 0], [log[-2000:] for log in logs]
+    assert not [log for log in logs if "Summary (finished): 0 pages" in log]
+
+
 def gaps_of_two_workers(redis_url: str, archive: Path, **settings: str) -> list[float]:
     """Two workers crawl one small replica with a delay; the gaps between the requests
     the replica saw, in the order it saw them."""
     with ReplicaServer(build_site(24)) as server:
-        command = crawl_command(
-            "news",
-            server.base_url + "/",
-            archive,
-            REDIS_URL=redis_url,
-            DOWNLOAD_DELAY=str(DELAY),
-            FETCH_REQUISITES="False",
-            # few requests in each worker's hands: the rest wait in Redis for either
-            CONCURRENT_REQUESTS="2",
-            **settings,
-        )
-        workers = [start_crawl(command) for _ in range(2)]
-        logs = [worker.communicate(timeout=600)[1] for worker in workers]
-        assert [w.returncode for w in workers] == [0, 0], [log[-2000:] for log in logs]
+        two_workers_crawl(server, archive, redis_url, DOWNLOAD_DELAY=str(DELAY), **settings)
         times = sorted(r.time for r in server.requests)
-        # both workers fetched: otherwise the test would say nothing about sharing a site
-        assert not [log for log in logs if "Summary (finished): 0 pages" in log]
     return [b - a for a, b in itertools.pairwise(times)]
 
 
@@ -297,21 +287,13 @@ def most_at_once_of_two_workers(redis_url: str, archive: Path, **settings: str) 
     """Two workers crawl one slow replica whose concurrency is AT_ONCE; the most requests
     the replica was answering at once."""
     with ReplicaServer(build_site(24), latency=LATENCY) as server:
-        command = crawl_command(
-            "news",
-            server.base_url + "/",
+        two_workers_crawl(
+            server,
             archive,
-            REDIS_URL=redis_url,
+            redis_url,
             CONCURRENT_REQUESTS_PER_DOMAIN=str(AT_ONCE),
-            FETCH_REQUISITES="False",
-            # few requests in each worker's hands: the rest wait in Redis for either
-            CONCURRENT_REQUESTS=str(AT_ONCE),
             **settings,
         )
-        workers = [start_crawl(command) for _ in range(2)]
-        logs = [worker.communicate(timeout=600)[1] for worker in workers]
-        assert [w.returncode for w in workers] == [0, 0], [log[-2000:] for log in logs]
-        assert not [log for log in logs if "Summary (finished): 0 pages" in log]
         return server.most_in_flight
 
 

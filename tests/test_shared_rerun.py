@@ -12,7 +12,6 @@ states into one archive.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from archive.merge import merge
 from archive.store import ArchiveStore
 from pipelines.extensions.shared_crawl import shared_settings
 from spiders.incremental import CrawlHistory
-from tests.processes import archive_command, start_redis
+from tests.processes import archive_command
 from tests.site.content import Site, build_site
 from tests.site.crawl import crawl_command, run_crawl, start_crawl
 from tests.site.evolve import evolve_site
@@ -219,15 +218,6 @@ class Crawls:
     shared_rerun: list
     rerun_logs: list[str]  # the shared re-run's workers' logs
     merge_output: str
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real redis-server on a free port, for this module only."""
-    server, url = start_redis(tmp_path_factory.mktemp("redis"))
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
 
 
 SETTINGS = {"FETCH_REQUISITES": "False"}

@@ -76,7 +76,8 @@ class RunChanges:
 
 def run_changes(db: Database, *, run: int | None = None, since: str | None = None) -> RunChanges:
     """What run `run`, or every run started since the date `since`, or else the latest
-    run added, changed and found gone; no runs at all give empty lists."""
+    crawl (its run, or its workers' runs) added, changed and found gone; no runs at all
+    give empty lists."""
     if run is not None and since is not None:
         raise ValueError("run and since cannot be combined: one run, or every run since a date")
     runs = [
@@ -94,14 +95,15 @@ def run_changes(db: Database, *, run: int | None = None, since: str | None = Non
         bound = _moment(parse_date_bound(since))
         chosen = [r for r in runs if r.started_at and _moment(r.started_at) >= bound]
     else:
-        chosen = runs[-1:]
+        chosen = latest_crawl(runs)
     if not chosen:
         return RunChanges([], since, [], [], [])
     ids = [r.id for r in chosen]
-    # Runs never overlap (a crawl holds the archive's lock), so what a run found gone was
-    # found between its start and the next run's start, even if it never finished.
+    # A crawl holds its archive's lock, so only the workers of one shared crawl (merged
+    # runs) overlap; what a crawl found gone was found between its start and the next
+    # one's start, even if it never finished.
     later = [r for r in runs if r.id > ids[-1] and r.started_at]
-    start = _moment(chosen[0].started_at)
+    start = min(_moment(r.started_at) for r in chosen)
     end = _moment(later[0].started_at) if later else None
     return RunChanges(
         runs=chosen,
@@ -110,6 +112,22 @@ def run_changes(db: Database, *, run: int | None = None, since: str | None = Non
         changed=_changed(db, ids),
         gone=_gone(db, start, end),
     )
+
+
+def latest_crawl(runs: list[RunSummary]) -> list[RunSummary]:
+    """The latest run, with the runs that overlap it: the workers of one shared crawl,
+    merged into this archive, each recorded its own run."""
+    if not runs:
+        return []
+    crawl = [runs[-1]]
+    begun = _moment(runs[-1].started_at)
+    for run in reversed(runs[:-1]):
+        ended = run.finished_at or run.started_at
+        if not ended or _moment(ended) <= begun:
+            break
+        crawl.insert(0, run)
+        begun = min(begun, _moment(run.started_at))
+    return crawl
 
 
 def _moment(value: str | None) -> datetime:

@@ -527,9 +527,12 @@ def _changes_lines(found: RunChanges, archive_dir: str) -> list[str]:
             f"{utc_label(first.started_at)} to {utc_label(first.finished_at)}"
         )
     else:
+        # several runs: every run since a date, or the workers of the latest shared crawl
+        what = f"since {found.since}" if found.since else f"of the latest crawl ({first.spider})"
+        ended = max((r.finished_at or r.started_at or "") for r in found.runs) or None
         heading = (
-            f"{len(found.runs)} runs since {found.since}, #{first.id} to #{last.id}: "
-            f"{utc_label(first.started_at)} to {utc_label(last.finished_at)}"
+            f"{len(found.runs)} runs {what}, #{first.id} to #{last.id}: "
+            f"{utc_label(first.started_at)} to {utc_label(ended)}"
         )
     lines = [
         heading,

@@ -373,7 +373,7 @@ class ArchiveStore:
             )
             self.boilerplate.article_added(site)
             self._add_version(article_id, 1, fetch_id, fetched_at, columns)
-            return article_id, NEW
+            return article_id, self._new_here(article.url, columns["content_sha256"])
         article_id, content_sha256, version_count = existing
         if content_sha256 == columns["content_sha256"]:
             _update(self.db, "articles", article_id, {**columns, **seen})
@@ -382,6 +382,19 @@ class ArchiveStore:
         _update(self.db, "articles", article_id, {**columns, **seen, "version_count": version})
         self._add_version(article_id, version, fetch_id, fetched_at, columns)
         return article_id, CHANGED
+
+    def _new_here(self, url: str, content_sha256: str) -> str:
+        """What a text this archive did not hold is to the crawl: new, or, for an article
+        its history archive holds (a shared re-run's shard), changed or unchanged there
+        (the shard keeps it all the same: `merge` makes the versions)."""
+        if self.history is None:
+            return NEW
+        held = self.history.execute(
+            "select content_sha256 from articles where url = ?", [url]
+        ).fetchone()
+        if held is None:
+            return NEW
+        return UNCHANGED if held[0] == content_sha256 else CHANGED
 
     def recount_paragraphs(self, site: str, article_id: int, raw_text: str, at: str) -> int:
         """Count an article's paragraphs again after its text was derived anew (inside the

@@ -31,6 +31,7 @@ CUP = "https://example.com/cup/"
 VOTE = "https://example.com/vote/"
 STRIKE = "https://example.com/strike/"
 FLOOD = "https://example.com/flood/"
+STORM = "https://example.com/storm/"
 PERU_1 = "Lima, 29 May.\nPeru and the US will fight child trafficking."
 # "the US" out, "Chile" in, and a new paragraph of four words
 PERU_2 = "Lima, 29 May.\nPeru and Chile will fight child trafficking.\nBolivia may join later."
@@ -106,6 +107,26 @@ def test_latest_run_added_changed_and_gone(two_runs: Path) -> None:
     assert (peru["from_version"], peru["to_version"]) == (1, 2)
     assert (peru["words_added"], peru["words_removed"]) == (5, 2)
     assert {g["url"]: g["gone_status"] for g in found["gone"]} == {STRIKE: 404, VOTE: 410}
+
+
+def test_the_latest_crawl_is_every_worker_run_of_a_shared_crawl(two_runs: Path) -> None:
+    # a third run, and the second made to overlap it: two workers of one shared crawl,
+    # their shards merged into one archive (each recorded its own run)
+    store = ArchiveStore(open_archive(two_runs))
+    with Crawl(store) as crawl:
+        crawl.capture(STORM, "Storm", "The storm passed.")
+    with store.db.atomic():
+        (ended,) = store.db.execute("select finished_at from runs where id = 3").fetchone()
+        store.db.execute("update runs set finished_at = ? where id = 2", [ended])
+    store.db.close()
+    found = changes_json(two_runs)
+    assert [r["id"] for r in found["runs"]] == [2, 3]
+    assert {a["url"] for a in found["added"]} == {FLOOD, STORM}
+    assert {g["url"] for g in found["gone"]} == {VOTE, STRIKE}
+    heading = run("changes", str(two_runs)).stdout.splitlines()[0]
+    assert heading.startswith("2 runs of the latest crawl (news), #2 to #3: ")
+    # runs one after the other stay apart: run 1 ended before run 2 began
+    assert [r["id"] for r in changes_json(two_runs, "--run", "1")["runs"]] == [1]
 
 
 def test_run_1_lists_every_article_as_added(two_runs: Path) -> None:

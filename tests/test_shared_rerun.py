@@ -77,6 +77,16 @@ def test_a_shard_keeps_what_it_found_of_articles_only_its_history_holds(tmp_path
     ]
 
 
+def test_a_shard_counts_texts_against_the_history(tmp_path: Path) -> None:
+    # the crawl's log and run counts: as one process re-running the archive would count
+    _, shard = history_and_shard(tmp_path)
+    assert shard.capture(PERU, "Peru and the US sign.", 11) == "unchanged"
+    assert shard.capture(CUP, "The cup final was replayed.", 12) == "changed"
+    assert shard.capture("https://example.com/new/", "A new story.", 13) == "new"
+    # each is the shard's all the same, for merge to make the versions
+    assert rows(shard.directory, "select count(*) from articles") == [(3,)]
+
+
 def test_the_last_capture_of_a_url_may_be_in_the_history(tmp_path: Path) -> None:
     main, shard = history_and_shard(tmp_path)
     earlier = shard.store.last_capture(PERU)

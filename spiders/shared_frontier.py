@@ -23,10 +23,9 @@ from pipelines.extensions.shared_crawl import REDIS_ERRORS, SharedCrawl
 class SharedFrontier:
     """The shared crawl's duplicate filter and queue, as one worker's spider sees them."""
 
-    def __init__(self, dupefilter: Any, crawl: SharedCrawl, queue_key: str):
+    def __init__(self, dupefilter: Any, crawl: SharedCrawl):
         self.dupefilter = dupefilter
         self.crawl = crawl
-        self.queue_key = queue_key
 
     @classmethod
     def of(cls, spider: Spider) -> SharedFrontier | None:
@@ -37,8 +36,7 @@ class SharedFrontier:
             return None
         # the scheduler's own duplicate filter, opened as the scheduler opens it
         dupefilter = load_object(crawler.settings["DUPEFILTER_CLASS"]).from_spider(spider)
-        queue_key = crawler.settings.get("SCHEDULER_QUEUE_KEY", "%(spider)s:requests")
-        return cls(dupefilter, crawl, queue_key % {"spider": spider.name})
+        return cls(dupefilter, crawl)
 
     def skip(self, url: str) -> None:
         """Count a URL as asked for by the crawl (a sitemap shows its page unchanged)."""
@@ -57,6 +55,6 @@ class SharedFrontier:
     def quiet(self) -> bool:
         """Whether the crawl has nothing queued and no other worker is busy."""
         try:
-            return not self.crawl.server.exists(self.queue_key) and not self.crawl.others_busy()
+            return self.crawl.quiet()
         except REDIS_ERRORS:
             return True  # the worker is stopping: nothing to wait for

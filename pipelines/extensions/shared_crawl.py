@@ -325,12 +325,16 @@ class SharedCrawl:
         try:
             self.server.delete(self._key(f"busy:{self.worker}"))
             self.reclaim()
-            queued = self.server.zcard(self._key("requests")) if self._queue_is_zset() else 0
-            busy = self.others_busy()
+            quiet = self.quiet()
         except REDIS_ERRORS:
             return  # Redis is gone: nothing to wait for
-        if queued or busy:
+        if not quiet:
             raise DontCloseSpider
+
+    def quiet(self) -> bool:
+        """Whether the shared queue is empty and no other worker is busy."""
+        queued = self.server.zcard(self._key("requests")) if self._queue_is_zset() else 0
+        return not queued and not self.others_busy()
 
     def _queue_is_zset(self) -> bool:
         return self.server.type(self._key("requests")) == b"zset"

@@ -19,6 +19,13 @@ the pages that led to it (a category's front page, whose articles the sitemap li
 leads to its page 3, which brings an article nobody lists). A family cut in this crawl
 that such a credit reaches is reopened, with the requests it had been refused.
 
+The links of the site's home page are its front door: the sections it names, the pages it
+puts forward. Each is fetched once whatever its family's verdicts so far (after the pause,
+like the rest), and its own verdict never counts against the family; the pages they lead to
+are judged as usual. One link per instance comes in this way, none with a query. So a family is never cut on the strength of a few sections whose
+articles the sitemaps listed while another section, not judged yet, holds articles that no
+sitemap lists. A family an earlier crawl cut stays cut: its lesson holds at the door too.
+
 Requests into a family wait in its backlog while the pages still waiting for a verdict
 would already spend what is left of its patience, so a burst of links to one family
 (every article links its tags) never sends more pages than the verdicts allow. The backlog
@@ -82,6 +89,18 @@ class Backlog(Generic[Held]):
         if queue:
             self._queues[instance] = queue  # back of the line
         return held
+
+    def take(self, url: str) -> Held | None:
+        """The request for `url`, taken out of the backlog; None when none waits."""
+        instance = instance_of(url)
+        queue = self._queues.get(instance, [])
+        for i, entry in enumerate(queue):
+            if entry[2] == url:
+                del queue[i]
+                if not queue:
+                    del self._queues[instance]
+                return entry[3]
+        return None
 
     def drain(self) -> list[tuple[str, Held]]:
         """Every request with its URL, emptying the backlog."""
@@ -163,6 +182,9 @@ class TrapFamilies(Generic[Held]):
         self.paused = False
         self._dropped_early = 0  # requests into families cut by an earlier crawl
         self.newly_reopened: list[Family] = []
+        # requests from the site's front door, waiting for the pause to end
+        self._front: list[tuple[str, Held]] = []
+        self._front_instances: set[str] = set()
 
     def _family(self, key: str) -> Family:
         family = self.families.get(key)
@@ -191,6 +213,53 @@ class TrapFamilies(Generic[Held]):
         family.backlog.append(url, held)
         return None
 
+    def offer_front(self, key: str, url: str, held: Held) -> Held | None:
+        """`held` (a link of the home page) when it may go now: whatever the family's
+        verdicts, once the pause is over; dropped only if an earlier crawl cut the family.
+
+        Only links `at_the_door` come in this way; offer the others like any link."""
+        family = self._family(key)
+        family.example = family.example or url
+        if family.cut and not family.fetched:
+            self._dropped_early += 1
+            return None
+        self._front_instances.add(instance_of(url))
+        if self.paused:
+            self._front.append((key, held))
+            return None
+        family.pending += 1
+        return held
+
+    def at_the_door(self, url: str) -> bool:
+        """Whether a link of the home page may come in by the front door: one link per
+        instance, none with a query (the door names sections, not every day of a
+        calendar widget or a page's variants)."""
+        return not urlsplit(url).query and instance_of(url) not in self._front_instances
+
+    def promote(self, key: str, url: str) -> Held | None:
+        """A link of the home page that was already offered (a sitemap listed it): taken
+        from its family's backlog, or from what the family kept when it was cut, and
+        offered at the front door; None when it has gone out already."""
+        family = self.families.get(key)
+        if family is None or not self.at_the_door(url):
+            return None
+        held = family.backlog.take(url)
+        if held is None:
+            for i, (kept_url, kept) in enumerate(family.retained):
+                if kept_url == url:
+                    del family.retained[i]
+                    held = kept
+                    break
+        if held is None:
+            return None
+        return self.offer_front(key, url, held)
+
+    def _release_front(self) -> list[Held]:
+        front, self._front = self._front, []
+        for key, _ in front:
+            self._family(key).pending += 1
+        return [held for _, held in front]
+
     def sent(self, key: str) -> None:
         """A request into the family went out without being offered (a trusted source)."""
         self._family(key).pending += 1
@@ -202,13 +271,22 @@ class TrapFamilies(Generic[Held]):
         return self._dropped_early + kept
 
     def judge(
-        self, key: str, fruitful: bool, *, trusted: bool = False, lineage: tuple[str, ...] = ()
+        self,
+        key: str,
+        fruitful: bool,
+        *,
+        trusted: bool = False,
+        lineage: tuple[str, ...] = (),
+        hopeless: bool = False,
     ) -> list[Held]:
         """Record a page's verdict; return the requests its family may now send.
 
         A page the crawl trusts (the home page, an archived page fetched again) proves
         its family when fruitful, and a fruitless one never counts against it. A fruitful
         page also credits the families in its `lineage` (those of the pages that led to it).
+        A `hopeless` page (one that can neither be an article nor lead to one, whatever
+        its family's other members) spends at once the patience of a family that has
+        brought nothing yet.
         """
         released: list[Held] = []
         if fruitful:
@@ -223,6 +301,8 @@ class TrapFamilies(Generic[Held]):
             family.streak = 0
         elif not trusted:
             family.streak += 1
+            if hopeless and family.fruitful == 0:
+                family.streak = max(family.streak, family.allowance(self.patience))
         if not family.cut and family.streak >= family.allowance(self.patience):
             family.cut = True
             self.newly_cut.append(family)
@@ -263,7 +343,7 @@ class TrapFamilies(Generic[Held]):
     def resume(self) -> list[Held]:
         """The site's lists have been read: end the pause; return what may go now."""
         self.paused = False
-        released = []
+        released = self._release_front()
         for family in self.families.values():
             if not family.cut:
                 released += self._release(family)
@@ -273,8 +353,8 @@ class TrapFamilies(Generic[Held]):
         """When the crawl has nothing left to do: a verdict still awaited will never come
         (the request vanished on the way, say a redirect dropped as off-site), so it counts
         as a fruitless one; send what the families may then send."""
-        released = []
         self.paused = False
+        released = self._release_front()
         for family in list(self.families.values()):
             if family.backlog and not family.cut:
                 lost, family.pending = family.pending, 0
@@ -288,8 +368,8 @@ class TrapFamilies(Generic[Held]):
         return released
 
     def held(self) -> int:
-        """Requests waiting in the families' backlogs."""
-        return sum(len(family.backlog) for family in self.families.values())
+        """Requests waiting in the families' backlogs (and at the front door)."""
+        return len(self._front) + sum(len(family.backlog) for family in self.families.values())
 
     def take_newly_cut(self) -> list[Family]:
         """Families cut since the last call (to log each once)."""

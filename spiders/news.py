@@ -3,9 +3,10 @@
 One crawl takes one site or many. Each site keeps its own profile, URL policy, archive
 history, trap families, learned query parameters and learned body container
 (`SiteCrawl`); its requests share one download slot, so politeness holds per site.
-Requests from sitemaps, feeds and the home page go out at once; links found on pages go
-through the site's trap families (`spiders/families.py`), which cut off a family that
-stops bringing new articles. Article pages teach the site's body container
+The site's sitemaps and feeds are read first. The pages they list and the links found
+on pages go through the site's trap families (`spiders/families.py`), which cut off a
+family that stops bringing new articles; the home page's links go once each whatever
+their families' verdicts. Article pages teach the site's body container
 (`parsing/body_container.py`) until it is known.
 """
 
@@ -291,7 +292,7 @@ class NewsSpider(Spider):
         if site is not None:
             for request in self._sitemap_requests(site):
                 yield request
-        async for output in self.parse_page(response):
+        async for output in self.parse_page(response, front=True):
             yield output
 
     def discovery_failed(self, failure: Failure) -> Iterator[Request]:
@@ -488,6 +489,7 @@ class NewsSpider(Spider):
         *,
         listed: bool = False,
         lineage: tuple[str, ...] = (),
+        front: bool = False,
     ) -> Request | None:
         """A request for an on-site page, or None: already queued, unnecessary given the
         archive, held back by its trap family (sent later) or dropped as a trap.
@@ -497,8 +499,12 @@ class NewsSpider(Spider):
         earlier crawl is read again only when it is the home page or a section front.
         New pages go through the trap families, wherever the link came from: a sitemap
         lists tag and author archives too, and those are judged like any other listing.
+        A link of the home page (`front`) goes once whatever its family's verdicts so far.
         """
         if url in self._queued:
+            if front and (request := site.families.promote(family_of(url), url)) is not None:
+                request.meta[TRUSTED_META_KEY] = True
+                return request
             return None
         if url in site.history.articles:  # gone ones too: a sitemap may list them again
             if not listed:
@@ -517,8 +523,10 @@ class NewsSpider(Spider):
             return self._trusted(site, url, priority, known=True)
         self._queued.add(url)
         family = family_of(url)
-        request = self._request(url, priority, family, lineage=lineage)
-        sent = site.families.offer(family, url, request)
+        door = front and site.families.at_the_door(url)
+        request = self._request(url, priority, family, lineage=lineage, trusted=door)
+        offer = site.families.offer_front if door else site.families.offer
+        sent = offer(family, url, request)
         self._note_cut(site)
         return sent
 
@@ -555,14 +563,19 @@ class NewsSpider(Spider):
             request.headers.update(site.history.conditional_headers(url))
         return request
 
-    def _judge(self, site: SiteCrawl, request: Request | None, *, fruitful: bool) -> None:
+    def _judge(
+        self, site: SiteCrawl, request: Request | None, *, fruitful: bool, hopeless: bool = False
+    ) -> None:
         """Give a page's verdict to its family; send what the family may now send."""
         family = request.meta.get(FAMILY_META_KEY) if request is not None else None
         if family is None:
             return
         trusted = bool(request.meta.get(TRUSTED_META_KEY))
         lineage = tuple(request.meta.get(LINEAGE_META_KEY, ()))
-        for held in site.families.judge(family, fruitful, trusted=trusted, lineage=lineage):
+        verdicts = site.families.judge(
+            family, fruitful, trusted=trusted, lineage=lineage, hopeless=hopeless
+        )
+        for held in verdicts:
             self._send(site, held)
         self._note_cut(site)
 
@@ -711,11 +724,14 @@ class NewsSpider(Spider):
             logger.error("Cannot download %s: %s", url, message)
         return None
 
-    async def parse_page(self, response: Response) -> AsyncIterator[PageOutput]:
+    async def parse_page(
+        self, response: Response, *, front: bool = False
+    ) -> AsyncIterator[PageOutput]:
         """Hand article pages to the pipelines, follow on-site links, judge the page.
 
         The page is parsed once, in an extraction worker, which also extracts the article
-        of an article page; the crawl's process only schedules and stores.
+        of an article page; the crawl's process only schedules and stores. The links of
+        the home page (`front`) go out whatever their families' verdicts (`offer_front`).
         """
         site = self.site_of(response.url) or self.site_of(response.request.url)
         if site is None:
@@ -728,7 +744,10 @@ class NewsSpider(Spider):
                 yield item
             return
         if not isinstance(response, HtmlResponse) or response.status != 200:
-            self._judge(site, response.request, fruitful=False)
+            # A link with a query answered by something that is no page (a calendar file,
+            # a PDF, a feed) is an export of a page: its family's other links are too.
+            export = response.status == 200 and bool(urlsplit(response.url).query)
+            self._judge(site, response.request, fruitful=False, hopeless=export)
             return
         task = read_page if site.container is None else read_page_observing_body
         reading = await in_workers(self._pool(), task, response.text, response.url, site.address)
@@ -764,7 +783,7 @@ class NewsSpider(Spider):
             dict.fromkeys(((parent,) if parent else ()) + response.meta.get(LINEAGE_META_KEY, ()))
         )[:LINEAGE_DEPTH]
         for url in links:
-            if request := self._page_request(site, url, lineage=lineage):
+            if request := self._page_request(site, url, lineage=lineage, front=front):
                 yield request
         if early:
             site.early_pages.append(seen)

@@ -118,6 +118,90 @@ def test_families_cut_by_an_earlier_crawl_send_nothing() -> None:
     assert families.take_newly_cut() == []
 
 
+def test_the_home_pages_links_go_once_each_whatever_the_verdicts() -> None:
+    # eight sections in the menu; the sitemaps listed the articles of the first seven
+    families: TrapFamilies[str] = TrapFamilies(patience=3)
+    families.paused = True  # the sitemaps are being read
+    sections = [f"{SITE}/category/s{n}/" for n in range(8)]
+    assert [families.offer_front("/category/{w}/", url, url) for url in sections] == [None] * 8
+    assert families.held() == 8
+    assert families.resume() == sections
+    for _ in sections[:7]:
+        assert families.judge("/category/{w}/", False, trusted=True) == []
+    assert not families.is_cut("/category/{w}/")
+    families.judge("/category/{w}/", True, trusted=True)  # the eighth section's articles
+    assert families.families["/category/{w}/"].fruitful == 1
+    # the same family reached from elsewhere is still judged by what it brings
+    for n in range(6):
+        assert families.offer("/category/{w}/", f"{SITE}/category/x{n}/", n) == n
+        families.judge("/category/{w}/", False)
+    assert families.is_cut("/category/{w}/")
+
+
+def test_an_earlier_crawls_lesson_holds_at_the_front_door() -> None:
+    families: TrapFamilies[str] = TrapFamilies(patience=3, cut={"/tag/{w}/"})
+    assert families.offer_front("/tag/{w}/", f"{SITE}/tag/x/", "x") is None
+    assert families.dropped == 1
+    # cut in this crawl: the home page's link still goes
+    families.offer("/author/{w}/", f"{SITE}/author/a/", "a")
+    for n in range(3):
+        families.judge("/author/{w}/", False)
+        families.offer("/author/{w}/", f"{SITE}/author/b{n}/", f"b{n}")
+    assert families.is_cut("/author/{w}/")
+    assert families.offer_front("/author/{w}/", f"{SITE}/author/c/", "c") == "c"
+
+
+def test_the_front_door_waits_for_the_lists_even_when_the_crawl_stalls() -> None:
+    families: TrapFamilies[str] = TrapFamilies(patience=2)
+    families.paused = True
+    assert families.offer_front("/{w}/", f"{SITE}/about/", "about") is None
+    assert families.release_stalled() == ["about"]
+    assert families.held() == 0
+
+
+def test_the_door_names_sections_not_every_day_or_variant() -> None:
+    families: TrapFamilies[str] = TrapFamilies(patience=3)
+    days = [f"{SITE}/2024/03/{d:02}/" for d in range(1, 16)]  # a calendar widget
+    assert families.at_the_door(days[0])
+    assert families.offer_front("/{n}/{n}/{n}/", days[0], days[0]) == days[0]
+    assert not [day for day in days if families.at_the_door(day)]  # one day is enough
+    assert families.at_the_door(f"{SITE}/2024/")  # another listing
+    assert not families.at_the_door(f"{SITE}/a/?lang=es")
+    assert not families.at_the_door(f"{SITE}/?p=2558")
+
+
+def test_a_home_page_link_a_sitemap_offered_first_is_promoted() -> None:
+    families: TrapFamilies[str] = TrapFamilies(patience=2)
+    families.offer("/{w}/", f"{SITE}/about/", "about")
+    for n in range(2):
+        families.judge("/{w}/", False)
+        families.offer("/{w}/", f"{SITE}/p{n}/", f"p{n}")
+    families.offer("/{w}/", f"{SITE}/events/", "events")  # listed; the family is cut
+    assert families.is_cut("/{w}/")
+    assert families.promote("/{w}/", f"{SITE}/events/") == "events"
+    assert families.promote("/{w}/", f"{SITE}/events/") is None  # gone out already
+    families.paused = True
+    families.offer("/section/{w}/", f"{SITE}/section/a/", "a")
+    families.offer("/section/{w}/", f"{SITE}/section/b/", "b")  # waits in the backlog
+    assert families.promote("/section/{w}/", f"{SITE}/section/b/") is None
+    assert families.resume() == ["b"]  # the front door first; "a" waits for its verdict
+    assert families.judge("/section/{w}/", False, trusted=True) == ["a"]
+
+
+def test_a_hopeless_page_cuts_a_family_that_brought_nothing() -> None:
+    families: TrapFamilies[str] = TrapFamilies(patience=5)
+    families.offer("/event/{w}/?ical", f"{SITE}/event/a/?ical=1", "a")
+    families.offer("/event/{w}/?ical", f"{SITE}/event/b/?ical=1", "b")
+    assert families.judge("/event/{w}/?ical", False, hopeless=True) == []
+    assert families.is_cut("/event/{w}/?ical")
+    # a family that has brought articles loses one page's worth, no more
+    families.offer("/{w}/?p", f"{SITE}/?p=1", "1")
+    families.judge("/{w}/?p", True)
+    families.offer("/{w}/?p", f"{SITE}/?p=2", "2")
+    families.judge("/{w}/?p", False, hopeless=True)
+    assert not families.is_cut("/{w}/?p") and families.families["/{w}/?p"].streak == 1
+
+
 def test_lost_verdicts_are_released_when_the_crawl_is_idle() -> None:
     families: TrapFamilies[str] = TrapFamilies(patience=2)
     offered = [families.offer("/a/{w}/", f"{SITE}/a/x{n}/", n) for n in range(4)]

@@ -216,6 +216,18 @@ def test_a_rerun_does_not_pay_for_the_lessons_again(
     assert len(beyond) < 20, beyond
 
 
+def test_every_section_the_home_page_names_is_read_however_impatient(tmp_path: Path) -> None:
+    # With a patience of 1 the first category whose articles the sitemaps all list would
+    # cut /category/{w}/; the category-only articles live in one of the later ones.
+    with ReplicaServer(articles=30) as server:
+        hidden = {a.path for a in server.site.articles_with_reach("category_only")}
+        assert hidden
+        done = crawl(server, tmp_path / "archive", TRAP_PATIENCE="1")
+    assert done.returncode == 0, done.log[-3000:]
+    assert done.archived_paths() == done.expected
+    assert "Trap on " in done.log  # the rule still cut what the home page does not name
+
+
 def test_three_sites_from_one_sites_file(tmp_path: Path) -> None:
     with (
         ReplicaServer(articles=30) as first,

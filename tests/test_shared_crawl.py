@@ -136,9 +136,10 @@ def articles(archive: Path) -> dict[str, tuple[str, int]]:
 
 
 # Trap families cut late: each worker judges a family on the pages it reads, and the
-# articles those pages lead to may be read (and credited) by another worker, so on these
-# small sites a worker sometimes cut /tag/{w}/ before the category-only articles behind it
-# (README, Known limits); the replicas' traps end within this patience.
+# articles those pages lead to may be read (and credited) by another worker. With the
+# default patience the merged archive lacked two of the Courier's articles (reached only
+# through its archive pages) in 3 of 25 runs (README, Known limits); the replicas' traps
+# end within this patience.
 PATIENT = {"TRAP_PATIENCE": "1000"}
 
 

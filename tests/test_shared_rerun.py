@@ -230,11 +230,7 @@ class Crawls:
     merge_output: str
 
 
-# Trap families are never cut here: on a 30-article site a family's verdict hangs on the
-# order its pages come in, which two workers and one process do not share (about one run
-# in four cut /tag/{w}/ in one and not the other, and the category-only articles behind
-# it went missing on that side). Lessons reaching the workers is tested above.
-SETTINGS = {"FETCH_REQUISITES": "False", "TRAP_PATIENCE": "1000"}
+SETTINGS = {"FETCH_REQUISITES": "False"}
 
 
 def shared_crawl(base: str, archive: Path, redis_url: str) -> tuple[list[str], str]:

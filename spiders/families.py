@@ -22,9 +22,10 @@ that such a credit reaches is reopened, with the requests it had been refused.
 The links of the site's home page are its front door: the sections it names, the pages it
 puts forward. Each is fetched once whatever its family's verdicts so far (after the pause,
 like the rest), and its own verdict never counts against the family; the pages they lead to
-are judged as usual. One link per instance comes in this way, none with a query. So a family is never cut on the strength of a few sections whose
-articles the sitemaps listed while another section, not judged yet, holds articles that no
-sitemap lists. A family an earlier crawl cut stays cut: its lesson holds at the door too.
+are judged as usual. One link per instance comes in this way, none with a query. So a
+family is never cut on the strength of a few sections whose articles the sitemaps listed
+while another section, not judged yet, holds articles that no sitemap lists. A family an
+earlier crawl cut stays cut: its lesson holds at the door too.
 
 Requests into a family wait in its backlog while the pages still waiting for a verdict
 would already spend what is left of its patience, so a burst of links to one family

@@ -42,7 +42,7 @@ import re
 from collections import deque
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 # A segment of digits and separators only: a page number, a year, a date, an id.
@@ -158,6 +158,18 @@ class Family:
         """Fruitless pages in a row the family may still give before it is cut."""
         return patience * (1 + self.fruitful)
 
+    def take(self, url: str) -> Any:
+        """The request for `url` that waits in the backlog or was kept when the family
+        was cut, taken out; None when it is in neither."""
+        held = self.backlog.take(url)
+        if held is not None:
+            return held
+        for i, (kept_url, kept) in enumerate(self.retained):
+            if kept_url == url:
+                del self.retained[i]
+                return kept
+        return None
+
     def may_send(self, patience: int) -> bool:
         """Whether one more page may go out now: never more pending than the patience left,
         and one at a time until the family has brought an article (its first pages may
@@ -244,16 +256,8 @@ class TrapFamilies(Generic[Held]):
         family = self.families.get(key)
         if family is None or not self.at_the_door(url):
             return None
-        held = family.backlog.take(url)
-        if held is None:
-            for i, (kept_url, kept) in enumerate(family.retained):
-                if kept_url == url:
-                    del family.retained[i]
-                    held = kept
-                    break
-        if held is None:
-            return None
-        return self.offer_front(key, url, held)
+        held = family.take(url)
+        return None if held is None else self.offer_front(key, url, held)
 
     def _release_front(self) -> list[Held]:
         front, self._front = self._front, []

@@ -27,6 +27,10 @@ family is never cut on the strength of a few sections whose articles the sitemap
 while another section, not judged yet, holds articles that no sitemap lists. A family an
 earlier crawl cut stays cut: its lesson holds at the door too.
 
+In a crawl shared by workers each worker has its own families, and every verdict is told
+to all of them (`spiders/shared_frontier.py`): a verdict on a page another worker sent
+counts like any other but frees no place among the pages pending here (`own`).
+
 Requests into a family wait in its backlog while the pages still waiting for a verdict
 would already spend what is left of its patience, so a burst of links to one family
 (every article links its tags) never sends more pages than the verdicts allow. The backlog
@@ -283,6 +287,7 @@ class TrapFamilies(Generic[Held]):
         trusted: bool = False,
         lineage: tuple[str, ...] = (),
         hopeless: bool = False,
+        own: bool = True,
     ) -> list[Held]:
         """Record a page's verdict; return the requests its family may now send.
 
@@ -291,7 +296,9 @@ class TrapFamilies(Generic[Held]):
         page also credits the families in its `lineage` (those of the pages that led to it).
         A `hopeless` page (one that can neither be an article nor lead to one, whatever
         its family's other members) spends at once the patience of a family that has
-        brought nothing yet.
+        brought nothing yet. A verdict on a page these families did not send (`own`
+        False: another worker of a shared crawl sent it) counts like any other, but
+        frees no place among the pages pending here.
         """
         released: list[Held] = []
         if fruitful:
@@ -299,7 +306,8 @@ class TrapFamilies(Generic[Held]):
                 if ancestor != key:
                     released += self._credit(ancestor)
         family = self._family(key)
-        family.pending = max(0, family.pending - 1)
+        if own:
+            family.pending = max(0, family.pending - 1)
         family.fetched += 1
         if fruitful:
             family.fruitful += 1

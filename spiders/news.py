@@ -13,6 +13,7 @@ their families' verdicts. Article pages teach the site's body container
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from typing import Any
@@ -57,7 +58,7 @@ from spiders.families import family_of
 from spiders.incremental import CrawlHistory, conditional_headers, is_section_front
 from spiders.profile import WORDPRESS, SiteProfile, load_profiles
 from spiders.requisites import Requisites
-from spiders.shared_frontier import SharedFrontier
+from spiders.shared_frontier import SharedFrontier, Verdict
 from spiders.site_crawl import PageSeen, SiteCrawl
 from spiders.urls import base_url_from, site_host
 
@@ -84,6 +85,11 @@ LISTING_META_KEY = "site_listing"
 # the dates a sitemap gave a page, carried on its request: in a shared crawl, the worker
 # that fetches it may not be the one that read the sitemap
 LISTED_META_KEY = "sitemap_dates"
+# in a shared crawl, the worker whose trap families sent a page request (its verdict
+# frees a place among the pages pending there, whichever worker reads the page)
+SENDER_META_KEY = "trap_sender"
+# how often (seconds) a worker busy reading pages hears the other workers' verdicts
+HEAR_EVERY = 0.25
 PageOutput = Request | ArticleItem | ArticleStatusItem
 
 
@@ -114,6 +120,7 @@ class NewsSpider(Spider):
         self.unreachable: list[str] = []
         # the other workers' sitemaps and requests, in a crawl shared through Redis
         self.shared: SharedFrontier | None = None
+        self._heard_at = 0.0  # when this worker last heard the others' verdicts
 
     @property
     def memo(self) -> dict[str, Any]:
@@ -548,6 +555,8 @@ class NewsSpider(Spider):
         }
         if known:  # conditional, letting 304/404/410 reach the spider
             meta.update({"handle_httpstatus_list": KNOWN_STATUSES, KNOWN_META_KEY: True})
+        if self.shared is not None:
+            meta[SENDER_META_KEY] = self.shared.worker
         kwargs.setdefault("callback", self.parse_page)
         kwargs.setdefault("errback", self.page_failed)
         return Request(url, priority=priority, meta=meta, **kwargs)
@@ -572,12 +581,49 @@ class NewsSpider(Spider):
             return
         trusted = bool(request.meta.get(TRUSTED_META_KEY))
         lineage = tuple(request.meta.get(LINEAGE_META_KEY, ()))
+        sender = request.meta.get(SENDER_META_KEY)
         verdicts = site.families.judge(
-            family, fruitful, trusted=trusted, lineage=lineage, hopeless=hopeless
+            family,
+            fruitful,
+            trusted=trusted,
+            lineage=lineage,
+            hopeless=hopeless,
+            own=self.shared is None or sender in (None, self.shared.worker),
         )
+        if self.shared is not None:
+            verdict = Verdict(site.address, family, fruitful, trusted, hopeless, lineage, sender)
+            self.shared.tell(verdict)
         for held in verdicts:
             self._send(site, held)
         self._note_cut(site)
+
+    def _hear(self, *, now: bool = False) -> None:
+        """Count the verdicts the other workers of a shared crawl gave since the last time
+        (every HEAR_EVERY seconds, or `now`); send what the families may then send."""
+        if self.shared is None:
+            return
+        clock = time.monotonic()
+        if not now and clock - self._heard_at < HEAR_EVERY:
+            return
+        self._heard_at = clock
+        heard = self.shared.hear()
+        for verdict in heard:
+            site = self.sites.get(verdict.site)
+            if site is None:
+                continue
+            released = site.families.judge(
+                verdict.family,
+                verdict.fruitful,
+                trusted=verdict.trusted,
+                lineage=verdict.lineage,
+                hopeless=verdict.hopeless,
+                own=verdict.sender == self.shared.worker,
+            )
+            for held in released:
+                self._send(site, held)
+            self._note_cut(site)
+        if heard:
+            self.crawler.stats.inc_value("shared/verdicts_heard", len(heard))
 
     def _send(self, site: SiteCrawl, request: Request) -> int:
         """Send a request its family held back, in the form today's lessons give its URL.
@@ -668,11 +714,15 @@ class NewsSpider(Spider):
         """Send what families still hold for lost verdicts; then, once all else is done,
         revisit the archived articles no sitemap listed this time."""
         released = False
+        self._hear(now=True)
+        # in a shared crawl, a page this worker sent may be in another worker's hands:
+        # its verdict is lost only once the whole crawl is quiet
+        stalled = self.shared is None or self.shared.quiet()
         for site in self.sites.values():
             if site.early_pages:  # no article was ever read: they brought nothing
                 self._judge_early_pages(site)
             # a request the dupefilter or a redirect swallowed never gives its verdict
-            for held in site.families.release_stalled():
+            for held in site.families.release_stalled() if stalled else ():
                 released = self._send(site, held) > 0 or released
         if released:
             raise DontCloseSpider
@@ -736,6 +786,7 @@ class NewsSpider(Spider):
         site = self.site_of(response.url) or self.site_of(response.request.url)
         if site is None:
             return
+        self._hear()
         if response.meta.get(KNOWN_META_KEY) and (
             response.status in KNOWN_STATUSES or response.meta.get(REVISIT_META_KEY)
         ):

@@ -7,11 +7,20 @@ listed" means must be the crawl's, not the worker's: an article a sitemap shows 
 is counted as asked for in the shared duplicate filter (the scrapy-redis one the
 scheduler uses), so that no worker revisits it, and a worker revisits only once the whole
 crawl is quiet (nothing queued, no other worker busy), when every sitemap has been read.
+
+Trap verdicts are the crawl's too (`spiders/families.py`). A worker sends the links it
+finds through its own trap families, and any worker may read the page: each verdict is
+told to every worker (`tell`, a list in Redis that each worker reads on from where it
+stopped, `hear`), so that each judges a family, credits the families that led to an
+article and cuts a trap on the whole crawl's pages, as one process would, and the worker
+that sent the page frees its place among the pages pending there.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from scrapy import Request, Spider
@@ -20,12 +29,28 @@ from scrapy.utils.misc import load_object
 from pipelines.extensions.shared_crawl import REDIS_ERRORS, SharedCrawl
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """A page's verdict for its trap family, as a worker tells it to the others."""
+
+    site: str  # the site's address
+    family: str
+    fruitful: bool
+    trusted: bool
+    hopeless: bool
+    lineage: tuple[str, ...]
+    sender: str  # the worker whose trap families sent the page
+    judge: str = ""  # the worker that read the page
+
+
 class SharedFrontier:
     """The shared crawl's duplicate filter and queue, as one worker's spider sees them."""
 
     def __init__(self, dupefilter: Any, crawl: SharedCrawl):
         self.dupefilter = dupefilter
         self.crawl = crawl
+        self.worker = crawl.worker
+        self._heard = 0  # verdicts read from the crawl's list so far (all workers')
 
     @classmethod
     def of(cls, spider: Spider) -> SharedFrontier | None:
@@ -58,3 +83,35 @@ class SharedFrontier:
             return self.crawl.quiet()
         except REDIS_ERRORS:
             return True  # the worker is stopping: nothing to wait for
+
+    def tell(self, verdict: Verdict) -> None:
+        """Tell every worker a verdict this worker gave."""
+        record = [
+            self.worker,
+            verdict.sender,
+            verdict.site,
+            verdict.family,
+            verdict.fruitful,
+            verdict.trusted,
+            verdict.hopeless,
+            list(verdict.lineage),
+        ]
+        with contextlib.suppress(*REDIS_ERRORS):
+            self.crawl.server.rpush(self.crawl.verdicts_key(), json.dumps(record))
+
+    def hear(self) -> list[Verdict]:
+        """The verdicts the other workers gave since this worker last asked."""
+        try:
+            records = self.crawl.server.lrange(self.crawl.verdicts_key(), self._heard, -1)
+        except REDIS_ERRORS:
+            return []
+        self._heard += len(records)
+        heard = []
+        for data in records:
+            judge, sender, site, family, fruitful, trusted, hopeless, lineage = json.loads(data)
+            if judge != self.worker:
+                verdict = Verdict(
+                    site, family, fruitful, trusted, hopeless, tuple(lineage), sender, judge
+                )
+                heard.append(verdict)
+        return heard

@@ -222,6 +222,18 @@ def test_a_dropped_request_frees_its_place_at_once() -> None:
     assert families.families["/a/{w}/"].streak == 0
 
 
+def test_a_verdict_on_a_page_another_worker_sent_counts_but_frees_no_place() -> None:
+    families = TrapFamilies(patience=2)
+    key = "/x/{n}/"
+    assert families.offer(key, f"{SITE}/x/1/", "1") == "1"  # unproven: one page at a time
+    assert families.offer(key, f"{SITE}/x/2/", "2") is None
+    # another worker's page, fruitless: it counts, and this worker's page is still out
+    assert families.judge(key, False, own=False) == []
+    assert (families.families[key].streak, families.families[key].pending) == (1, 1)
+    assert families.judge(key, False, own=False) == []
+    assert families.is_cut(key)  # cut on the crawl's verdicts, not on this worker's alone
+
+
 def test_patience_must_be_positive() -> None:
     with pytest.raises(ValueError, match="patience"):
         TrapFamilies(patience=0)

@@ -135,20 +135,12 @@ def articles(archive: Path) -> dict[str, tuple[str, int]]:
     return {url: (text, versions) for url, text, versions in rows}
 
 
-# Trap families cut late: each worker judges a family on the pages it reads, and the
-# articles those pages lead to may be read (and credited) by another worker. With the
-# default patience the merged archive lacked two of the Courier's articles (reached only
-# through its archive pages) in 3 of 25 runs (README, Known limits); the replicas' traps
-# end within this patience.
-PATIENT = {"TRAP_PATIENCE": "1000"}
-
-
 @pytest.fixture(scope="module")
 def single(sites: tuple[Path, list], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same sites crawled by one process, for comparison."""
     path, servers = sites
     archive = tmp_path_factory.mktemp("single") / "archive"
-    done = run(crawl_command("news", servers[0].base_url + "/", archive, sites=path, **PATIENT))
+    done = run(crawl_command("news", servers[0].base_url + "/", archive, sites=path))
     assert done.returncode == 0, done.stderr[-3000:]
     return archive
 
@@ -164,7 +156,7 @@ def shared(
     archive = folder / "archive"
     clear(servers)
     command = crawl_command(
-        "news", servers[0].base_url + "/", archive, sites=path, REDIS_URL=redis_url, **PATIENT
+        "news", servers[0].base_url + "/", archive, sites=path, REDIS_URL=redis_url
     )
     workers = [start_crawl(command) for _ in range(WORKERS)]
     logs = [worker.communicate(timeout=600)[1] for worker in workers]

@@ -29,7 +29,7 @@ recorded (`redis_lost`), and the crawl command exits 1.
 holds requests or another worker is busy (it received a response in the last `BUSY_TTL`
 seconds and has not been idle since), so a worker that started after the others took the
 first pages waits for the links they find; the last worker to stop clears the crawl's
-keys (queue, seen URLs, the sites' robots.txt and politeness keys), so that the next
+keys (queue, seen URLs, trap verdicts, the sites' robots.txt and politeness keys), so that the next
 crawl starts afresh.
 """
 
@@ -239,6 +239,10 @@ class SharedCrawl:
     def _key(self, name: str) -> str:
         return f"{self.prefix}:{name}"
 
+    def verdicts_key(self) -> str:
+        """Where the workers tell each other their trap verdicts (spiders/shared_frontier.py)."""
+        return self._key("verdicts")
+
     def spider_opened(self, spider: Spider) -> None:
         """Join the crawl: count this worker in, and say it is alive every BEAT seconds."""
         from scrapy.utils.asyncio import create_looping_call
@@ -351,7 +355,10 @@ class SharedCrawl:
             self.server.delete(taken_key(self.prefix, self.worker))
             if self.server.decr(self._key("workers")) <= 0:
                 self.server.delete(
-                    self._key("workers"), self._key("requests"), self._key("dupefilter")
+                    self._key("workers"),
+                    self._key("requests"),
+                    self._key("dupefilter"),
+                    self.verdicts_key(),
                 )
                 # the sites' robots.txt and politeness keys are this crawl's too
                 for pattern in ("robots:*", "go:*", "leases:*"):

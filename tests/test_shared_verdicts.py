@@ -1,0 +1,122 @@
+"""Trap verdicts shared by the workers of a crawl, through a real redis-server.
+
+Two workers of one crawl, built in this process: what one worker's trap families sent,
+another reads, and its verdict reaches the first (which frees the page's place, credits
+and cuts as one process would). Reading pages is out of the picture: verdicts are given
+as the spider gives them, through `_judge`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.test import get_crawler
+
+from pipelines.extensions.shared_crawl import SharedCrawl, shared_settings
+from spiders.families import family_of
+from spiders.news import SENDER_META_KEY
+from spiders.shared_frontier import SharedFrontier
+from spiders.site_crawl import SiteCrawl
+from spiders.site_spiders import NationworldnewsSpider
+from tests.test_spider_lessons import Engine
+
+PREFIX = "verdicts-test"
+SECTION = "https://nationworldnews.com/category/world/page/{}/"
+
+
+def worker(redis_url: str, name: str) -> NationworldnewsSpider:
+    """One worker of the crawl, named `name`, its site's sitemaps read."""
+    settings = {**shared_settings("data"), "REDIS_URL": redis_url, "EXTRACT_PROCESSES": 0}
+    crawler = get_crawler(NationworldnewsSpider, settings)
+    spider = crawler.spider = crawler._create_spider()
+    crawler.engine = Engine()
+    crawl = SharedCrawl(crawler, redis_url)
+    crawl.worker, crawl.prefix = name, PREFIX
+    spider.shared = SharedFrontier(None, crawl)
+    for site in spider.sites.values():
+        site.families.paused = False
+        site.listings_open = 0
+    return spider
+
+
+def site_of(spider: NationworldnewsSpider) -> SiteCrawl:
+    return next(iter(spider.sites.values()))
+
+
+@pytest.fixture
+def workers(redis_url: str) -> Iterator[tuple[NationworldnewsSpider, NationworldnewsSpider]]:
+    first, second = worker(redis_url, "first"), worker(redis_url, "second")
+    yield first, second
+    server = first.shared.crawl.server
+    for key in server.scan_iter(PREFIX + ":*"):
+        server.delete(key)
+
+
+@pytest.mark.e2e
+def test_a_verdict_reaches_the_worker_that_sent_the_page(workers) -> None:
+    first, second = workers
+    site = site_of(first)
+    request = first._page_request(site, SECTION.format(2))
+    assert request is not None and request.meta[SENDER_META_KEY] == "first"
+    assert first._page_request(site, SECTION.format(3)) is None  # unproven: one at a time
+    family = site.families.families[family_of(request.url)]
+
+    assert second._page_request(site_of(second), SECTION.format(9)) is not None
+    second._judge(site_of(second), request, fruitful=False)  # the second worker read it
+    theirs = site_of(second).families.families[family.key]
+    assert (theirs.fetched, theirs.pending) == (1, 1)  # its own page is still out
+    assert (family.fetched, family.pending) == (0, 1)  # not heard yet
+
+    first._hear(now=True)
+    # counted, its place freed, and the page held back sent in its stead
+    assert (family.fetched, family.streak, family.pending) == (1, 1, 1)
+    assert sent(first) == [SECTION.format(3)]
+    first._hear(now=True)
+    assert family.fetched == 1  # each verdict is heard once
+
+
+@pytest.mark.e2e
+def test_a_family_is_cut_and_credited_on_the_whole_crawls_verdicts(workers) -> None:
+    first, second = workers
+    site, theirs = site_of(first), site_of(second)
+    key = family_of(SECTION.format(2))
+    patience = site.families.patience
+    for n in range(2, 2 + patience):
+        request = second._page_request(theirs, SECTION.format(n))
+        if request is None:  # held back by the second worker's family: send it now
+            request = theirs.families.families[key].backlog.popleft()
+        second._judge(theirs, request, fruitful=False)
+    first._hear(now=True)
+    assert site.families.is_cut(key)  # though the first worker read none of its pages
+    assert first.crawler.stats.get_value("shared/verdicts_heard") == patience
+
+    # an article that a page of the family led to, read by the second worker, reopens it
+    article = second._page_request(theirs, "https://nationworldnews.com/a-new-story/")
+    article.meta["trap_lineage"] = (key,)
+    second._judge(theirs, article, fruitful=True)
+    first._hear(now=True)
+    assert not site.families.is_cut(key) and site.families.families[key].reopened == 1
+
+
+@pytest.mark.e2e
+def test_an_idle_worker_waits_for_the_verdicts_other_workers_owe_it(workers) -> None:
+    first, _ = workers
+    site = site_of(first)
+    request = first._page_request(site, SECTION.format(2))
+    assert first._page_request(site, SECTION.format(3)) is None
+    family = site.families.families[family_of(request.url)]
+    server = first.shared.crawl.server
+    server.set(PREFIX + ":busy:second", 1)  # the second worker is reading the page
+    first.spider_idle(first)
+    assert (family.fetched, family.streak, sent(first)) == (0, 0, [])
+    server.delete(PREFIX + ":busy:second")  # the crawl is quiet: the verdict was lost
+    with pytest.raises(DontCloseSpider):  # the page held back goes now
+        first.spider_idle(first)
+    assert (family.fetched, family.streak, sent(first)) == (1, 1, [SECTION.format(3)])
+
+
+def sent(spider: NationworldnewsSpider) -> list[str]:
+    """The URLs a worker's spider sent to its engine."""
+    return [request.url for request in spider.crawler.engine.sent]

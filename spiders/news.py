@@ -324,7 +324,9 @@ class NewsSpider(Spider):
         """Judge a redirect before it goes out. One to another host brought nothing (Scrapy's
         off-site filter drops it without a word to the spider); one to a page this crawl
         has asked for, or an earlier one archived (a `?p=` shortlink, a slug without its
-        slash), is a duplicate: dropped, a fruitless verdict either way."""
+        slash), is a duplicate: dropped, a fruitless verdict either way. An archived page
+        asked for again (to learn whether it changed) and the home page go wherever they
+        are sent: the crawl asked for them knowing they were archived."""
         from twisted.internet import reactor  # the one Scrapy installed, not a default
 
         if request.meta.get(FAMILY_META_KEY) is None or not request.meta.get("redirect_urls"):
@@ -335,7 +337,7 @@ class NewsSpider(Spider):
         if self.site_of(request.url) is None:
             reactor.callLater(0, self._judge, site, request, fruitful=False)
             return
-        if request.meta.get(TRUSTED_META_KEY):
+        if request.meta.get(KNOWN_META_KEY) or request.callback == self.parse_home:
             return
         url = site.policy.canonical(request.url)
         if self._asked_for(site, url):

@@ -9,8 +9,9 @@ from scrapy.http import HtmlResponse, Request
 
 from pipelines.middlewares.learned_duplicates import LearnedDuplicatesMiddleware
 from spiders.families import family_of
-from spiders.news import FAMILY_META_KEY
-from tests.test_spider_sitemaps import DATELESS, LISTED, drained, new_spider
+from spiders.incremental import CrawlHistory
+from spiders.news import FAMILY_META_KEY, TRUSTED_META_KEY
+from tests.test_spider_sitemaps import DATELESS, LISTED, _known, drained, new_spider
 
 BASE = "https://nationworldnews.com"
 SECTION = f"{BASE}/category/world/"
@@ -98,3 +99,24 @@ def test_a_request_queued_before_a_lesson_is_dropped_as_its_duplicate() -> None:
     # a twin of a page no one asked for is the only way there: it goes
     other = f"{BASE}/category/sport/?view=grid"
     assert spider.learned_duplicate(Request(other, meta={FAMILY_META_KEY: "x"})) is None
+
+
+def test_a_home_page_link_redirected_to_an_archived_article_is_dropped() -> None:
+    spider = new_spider()
+    site = site_of(spider)
+    site.history = CrawlHistory(articles={LISTED: _known(LISTED)}, pages={BASE + "/"})
+    door = spider._page_request(site, f"{BASE}/latest/", front=True)
+    assert door is not None and door.meta[TRUSTED_META_KEY]  # it came in by the front door
+    redirected = door.replace(url=LISTED, meta={**door.meta, "redirect_urls": [door.url]})
+    with pytest.raises(IgnoreRequest):
+        spider.request_scheduled(redirected, spider)
+    # an archived page asked for again, and the home page, go wherever they are sent
+    known = spider._page_request(site, LISTED, listed=True)
+    moved = f"{BASE}/court-rules-on-district-map-in-lisbon/"
+    spider.request_scheduled(
+        known.replace(url=moved, meta={**known.meta, "redirect_urls": [LISTED]}), spider
+    )
+    home = Request(
+        BASE, callback=spider.parse_home, meta={FAMILY_META_KEY: "/", "redirect_urls": [BASE]}
+    )
+    spider.request_scheduled(home.replace(url=BASE + "/"), spider)

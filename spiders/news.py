@@ -58,7 +58,7 @@ from spiders.families import family_of
 from spiders.incremental import CrawlHistory, conditional_headers, is_section_front
 from spiders.profile import WORDPRESS, SiteProfile, load_profiles
 from spiders.requisites import Requisites
-from spiders.shared_frontier import SharedFrontier, Verdict
+from spiders.shared_frontier import ListsRead, SharedFrontier, Verdict
 from spiders.site_crawl import PageSeen, SiteCrawl
 from spiders.urls import base_url_from, site_host
 
@@ -231,6 +231,8 @@ class NewsSpider(Spider):
         session = self.crawler.get_extension(ArchiveSession)
         self.shared = SharedFrontier.of(self)
         for site in self.sites.values():
+            if self.shared is not None:
+                self.shared.open_lists(site.address)
             if session is not None:
                 db, history = session.store.db, session.store.history
                 lessons = load_lessons(db, site.address, history)
@@ -400,6 +402,8 @@ class NewsSpider(Spider):
         if site.sitemaps_asked:
             return
         site.sitemaps_asked = True
+        if self.shared is not None and not self.shared.first_to_ask(site.address):
+            return  # another worker asks for them, and says when the site's lists are read
         requested = self.memo["sitemaps_requested"]
         try:
             if site.address in requested:  # a crawl resumed from JOBDIR
@@ -415,8 +419,16 @@ class NewsSpider(Spider):
             self._listing_finished(site)
 
     def _listing_finished(self, site: SiteCrawl) -> None:
-        """One of the site's lists is read; once all are, its trap families go on."""
-        for held in site.listing_done():
+        """One of the site's lists is read; once all are, its trap families go on (in a
+        shared crawl, every worker's: the crawl counts the lists open)."""
+        if self.shared is None:
+            released = site.listing_done()
+        elif self.shared.lists_open(site.address, -1) <= 0:
+            self.shared.tell(ListsRead(site.address))
+            released = site.families.resume() if site.families.paused else []
+        else:
+            released = []
+        for held in released:
             self._send(site, held)
 
     def listing_failed(self, failure: Failure) -> Failure | None:
@@ -481,7 +493,10 @@ class NewsSpider(Spider):
 
     def _listing(self, site: SiteCrawl, url: str, callback: Any, priority: int) -> Request:
         """A request for a sitemap or a feed (no article, no trap family)."""
-        site.listings_open += 1
+        if self.shared is not None:
+            self.shared.lists_open(site.address, +1)
+        else:
+            site.listings_open += 1
         return Request(
             url,
             callback=callback,
@@ -600,8 +615,9 @@ class NewsSpider(Spider):
         self._note_cut(site)
 
     def _hear(self, *, now: bool = False) -> None:
-        """Count the verdicts the other workers of a shared crawl gave since the last time
-        (every HEAR_EVERY seconds, or `now`); send what the families may then send."""
+        """Count the verdicts the other workers of a shared crawl gave since the last time,
+        and the sites whose lists they read (every HEAR_EVERY seconds, or `now`); send
+        what the families may then send."""
         if self.shared is None:
             return
         clock = time.monotonic()
@@ -609,23 +625,28 @@ class NewsSpider(Spider):
             return
         self._heard_at = clock
         heard = self.shared.hear()
-        for verdict in heard:
-            site = self.sites.get(verdict.site)
+        for word in heard:
+            site = self.sites.get(word.site)
             if site is None:
                 continue
+            if isinstance(word, ListsRead):
+                for held in site.families.resume() if site.families.paused else ():
+                    self._send(site, held)
+                continue
             released = site.families.judge(
-                verdict.family,
-                verdict.fruitful,
-                trusted=verdict.trusted,
-                lineage=verdict.lineage,
-                hopeless=verdict.hopeless,
-                own=verdict.sender == self.shared.worker,
+                word.family,
+                word.fruitful,
+                trusted=word.trusted,
+                lineage=word.lineage,
+                hopeless=word.hopeless,
+                own=word.sender == self.shared.worker,
             )
             for held in released:
                 self._send(site, held)
             self._note_cut(site)
-        if heard:
-            self.crawler.stats.inc_value("shared/verdicts_heard", len(heard))
+        verdicts = sum(isinstance(word, Verdict) for word in heard)
+        if verdicts:
+            self.crawler.stats.inc_value("shared/verdicts_heard", verdicts)
 
     def _send(self, site: SiteCrawl, request: Request) -> int:
         """Send a request its family held back, in the form today's lessons give its URL.

@@ -14,6 +14,13 @@ told to every worker (`tell`, a list in Redis that each worker reads on from whe
 stopped, `hear`), so that each judges a family, credits the families that led to an
 article and cuts a trap on the whole crawl's pages, as one process would, and the worker
 that sent the page frees its place among the pages pending there.
+
+So is the wait for a site's lists: trap families wait until the site's sitemaps and feeds
+are read, and any worker may read them. The lists still open are counted in Redis
+(`lists_open`: one more for each asked for, one less for each read, failed or dropped as a
+duplicate, and one until the sitemaps are asked for), only the first worker to need a
+site's sitemaps asks for them (`first_to_ask`), and the worker that reads the last one
+tells every worker that the site's lists are read (`ListsRead`).
 """
 
 from __future__ import annotations
@@ -41,6 +48,13 @@ class Verdict:
     lineage: tuple[str, ...]
     sender: str  # the worker whose trap families sent the page
     judge: str = ""  # the worker that read the page
+
+
+@dataclass(frozen=True)
+class ListsRead:
+    """A site's sitemaps and feeds are all read, as a worker tells the others."""
+
+    site: str  # the site's address
 
 
 class SharedFrontier:
@@ -84,34 +98,62 @@ class SharedFrontier:
         except REDIS_ERRORS:
             return True  # the worker is stopping: nothing to wait for
 
-    def tell(self, verdict: Verdict) -> None:
-        """Tell every worker a verdict this worker gave."""
-        record = [
-            self.worker,
-            verdict.sender,
-            verdict.site,
-            verdict.family,
-            verdict.fruitful,
-            verdict.trusted,
-            verdict.hopeless,
-            list(verdict.lineage),
-        ]
+    def tell(self, word: Verdict | ListsRead) -> None:
+        """Tell every worker a verdict this worker gave, or that a site's lists are read."""
+        if isinstance(word, Verdict):
+            record = [
+                "verdict",
+                self.worker,
+                word.sender,
+                word.site,
+                word.family,
+                word.fruitful,
+                word.trusted,
+                word.hopeless,
+                list(word.lineage),
+            ]
+        else:
+            record = ["lists read", self.worker, word.site]
         with contextlib.suppress(*REDIS_ERRORS):
-            self.crawl.server.rpush(self.crawl.verdicts_key(), json.dumps(record))
+            self.crawl.server.rpush(self.crawl.key("verdicts"), json.dumps(record))
 
-    def hear(self) -> list[Verdict]:
-        """The verdicts the other workers gave since this worker last asked."""
+    def hear(self) -> list[Verdict | ListsRead]:
+        """What the other workers told since this worker last asked."""
         try:
-            records = self.crawl.server.lrange(self.crawl.verdicts_key(), self._heard, -1)
+            records = self.crawl.server.lrange(self.crawl.key("verdicts"), self._heard, -1)
         except REDIS_ERRORS:
             return []
         self._heard += len(records)
-        heard = []
+        heard: list[Verdict | ListsRead] = []
         for data in records:
-            judge, sender, site, family, fruitful, trusted, hopeless, lineage = json.loads(data)
-            if judge != self.worker:
+            kind, teller, *rest = json.loads(data)
+            if teller == self.worker:
+                continue
+            if kind == "verdict":
+                sender, site, family, fruitful, trusted, hopeless, lineage = rest
                 verdict = Verdict(
-                    site, family, fruitful, trusted, hopeless, tuple(lineage), sender, judge
+                    site, family, fruitful, trusted, hopeless, tuple(lineage), sender, teller
                 )
                 heard.append(verdict)
+            else:
+                heard.append(ListsRead(rest[0]))
         return heard
+
+    def open_lists(self, site: str) -> None:
+        """Count the site's one list open until its sitemaps are asked for (once a crawl)."""
+        with contextlib.suppress(*REDIS_ERRORS):
+            self.crawl.server.set(self.crawl.key(f"listings:{site}"), 1, nx=True)
+
+    def lists_open(self, site: str, change: int) -> int:
+        """Count a list of the site asked for (+1) or read (-1); how many are still open."""
+        try:
+            return int(self.crawl.server.incrby(self.crawl.key(f"listings:{site}"), change))
+        except REDIS_ERRORS:
+            return 0  # the worker is stopping: nothing to wait for
+
+    def first_to_ask(self, site: str) -> bool:
+        """Whether this worker is the first of the crawl to ask for the site's sitemaps."""
+        try:
+            return bool(self.crawl.server.set(self.crawl.key(f"sitemaps:{site}"), 1, nx=True))
+        except REDIS_ERRORS:
+            return False

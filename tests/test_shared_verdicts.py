@@ -1,9 +1,11 @@
-"""Trap verdicts shared by the workers of a crawl, through a real redis-server.
+"""Trap verdicts and the wait for a site's lists, shared by the workers of a crawl, through
+a real redis-server.
 
 Two workers of one crawl, built in this process: what one worker's trap families sent,
 another reads, and its verdict reaches the first (which frees the page's place, credits
-and cuts as one process would). Reading pages is out of the picture: verdicts are given
-as the spider gives them, through `_judge`.
+and cuts as one process would); the sitemaps one worker asks for, another may read, and
+every worker's families wait until the last is read. Reading pages is out of the
+picture: verdicts are given as the spider gives them, through `_judge`.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ PREFIX = "verdicts-test"
 SECTION = "https://nationworldnews.com/category/world/page/{}/"
 
 
-def worker(redis_url: str, name: str) -> NationworldnewsSpider:
-    """One worker of the crawl, named `name`, its site's sitemaps read."""
+def worker(redis_url: str, name: str, *, lists_read: bool = True) -> NationworldnewsSpider:
+    """One worker of the crawl, named `name`, its site's sitemaps read (or not yet, as
+    when the crawl starts)."""
     settings = {**shared_settings("data"), "REDIS_URL": redis_url, "EXTRACT_PROCESSES": 0}
     crawler = get_crawler(NationworldnewsSpider, settings)
     spider = crawler.spider = crawler._create_spider()
@@ -36,8 +39,11 @@ def worker(redis_url: str, name: str) -> NationworldnewsSpider:
     crawl.worker, crawl.prefix = name, PREFIX
     spider.shared = SharedFrontier(None, crawl)
     for site in spider.sites.values():
-        site.families.paused = False
-        site.listings_open = 0
+        if lists_read:
+            site.families.paused = False
+            site.listings_open = 0
+        else:  # as spider_opened does
+            spider.shared.open_lists(site.address)
     return spider
 
 
@@ -49,7 +55,11 @@ def site_of(spider: NationworldnewsSpider) -> SiteCrawl:
 def workers(redis_url: str) -> Iterator[tuple[NationworldnewsSpider, NationworldnewsSpider]]:
     first, second = worker(redis_url, "first"), worker(redis_url, "second")
     yield first, second
-    server = first.shared.crawl.server
+    clear(first)
+
+
+def clear(spider: NationworldnewsSpider) -> None:
+    server = spider.shared.crawl.server
     for key in server.scan_iter(PREFIX + ":*"):
         server.delete(key)
 
@@ -120,3 +130,26 @@ def test_an_idle_worker_waits_for_the_verdicts_other_workers_owe_it(workers) -> 
 def sent(spider: NationworldnewsSpider) -> list[str]:
     """The URLs a worker's spider sent to its engine."""
     return [request.url for request in spider.crawler.engine.sent]
+
+
+@pytest.mark.e2e
+def test_a_sites_sitemaps_are_asked_for_once_and_every_worker_waits_for_them(
+    redis_url: str,
+) -> None:
+    first, second = (worker(redis_url, name, lists_read=False) for name in ("first", "second"))
+    try:
+        site, theirs = site_of(first), site_of(second)
+        sitemaps = list(first._sitemap_requests(site))
+        assert sitemaps and list(second._sitemap_requests(theirs)) == []  # asked for once
+        held = first._page_request(site, SECTION.format(2))
+        assert held is None  # the families wait for the lists
+        for _ in sitemaps[:-1]:  # the second worker reads the sitemaps the first asked for
+            second._listing_finished(theirs)
+        first._hear(now=True)
+        assert site.families.paused and theirs.families.paused and sent(first) == []
+        second._listing_finished(theirs)  # the last one
+        assert not theirs.families.paused
+        first._hear(now=True)
+        assert not site.families.paused and sent(first) == [SECTION.format(2)]
+    finally:
+        clear(first)

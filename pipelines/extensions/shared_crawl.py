@@ -29,8 +29,8 @@ recorded (`redis_lost`), and the crawl command exits 1.
 holds requests or another worker is busy (it received a response in the last `BUSY_TTL`
 seconds and has not been idle since), so a worker that started after the others took the
 first pages waits for the links they find; the last worker to stop clears the crawl's
-keys (queue, seen URLs, trap verdicts, the sites' robots.txt and politeness keys), so that the next
-crawl starts afresh.
+keys (queue, seen URLs, trap verdicts and lists, the sites' robots.txt and politeness
+keys), so that the next crawl starts afresh.
 """
 
 from __future__ import annotations
@@ -239,9 +239,11 @@ class SharedCrawl:
     def _key(self, name: str) -> str:
         return f"{self.prefix}:{name}"
 
-    def verdicts_key(self) -> str:
-        """Where the workers tell each other their trap verdicts (spiders/shared_frontier.py)."""
-        return self._key("verdicts")
+    def key(self, name: str) -> str:
+        """The Redis key `name` of this crawl (`news:NAME`); the last worker out clears
+        `verdicts` and those starting with `listings:` or `sitemaps:` too
+        (spiders/shared_frontier.py)."""
+        return self._key(name)
 
     def spider_opened(self, spider: Spider) -> None:
         """Join the crawl: count this worker in, and say it is alive every BEAT seconds."""
@@ -358,10 +360,10 @@ class SharedCrawl:
                     self._key("workers"),
                     self._key("requests"),
                     self._key("dupefilter"),
-                    self.verdicts_key(),
+                    self._key("verdicts"),
                 )
                 # the sites' robots.txt and politeness keys are this crawl's too
-                for pattern in ("robots:*", "go:*", "leases:*"):
+                for pattern in ("robots:*", "go:*", "leases:*", "listings:*", "sitemaps:*"):
                     for key in self.server.scan_iter(self._key(pattern)):
                         self.server.delete(key)
                 logger.info("Last worker of the shared crawl: its Redis keys are cleared")

@@ -58,7 +58,7 @@ from spiders.families import family_of
 from spiders.incremental import CrawlHistory, conditional_headers, is_section_front
 from spiders.profile import WORDPRESS, SiteProfile, load_profiles
 from spiders.requisites import Requisites
-from spiders.shared_frontier import ListsRead, SharedFrontier, Verdict
+from spiders.shared_frontier import ArticleFamily, ListsRead, SharedFrontier, Verdict
 from spiders.site_crawl import PageSeen, SiteCrawl
 from spiders.urls import base_url_from, site_host
 
@@ -616,8 +616,8 @@ class NewsSpider(Spider):
 
     def _hear(self, *, now: bool = False) -> None:
         """Count the verdicts the other workers of a shared crawl gave since the last time,
-        and the sites whose lists they read (every HEAR_EVERY seconds, or `now`); send
-        what the families may then send."""
+        and learn the sites whose lists they read and the families where they read
+        articles (every HEAR_EVERY seconds, or `now`); send what may then be sent."""
         if self.shared is None:
             return
         clock = time.monotonic()
@@ -633,6 +633,11 @@ class NewsSpider(Spider):
                 for held in site.families.resume() if site.families.paused else ():
                     self._send(site, held)
                 continue
+            if isinstance(word, ArticleFamily):
+                site.article_families.add(word.family)
+                if site.early_pages:
+                    self._judge_early_pages(site)
+                continue
             released = site.families.judge(
                 word.family,
                 word.fruitful,
@@ -647,6 +652,14 @@ class NewsSpider(Spider):
         verdicts = sum(isinstance(word, Verdict) for word in heard)
         if verdicts:
             self.crawler.stats.inc_value("shared/verdicts_heard", verdicts)
+
+    def _articles_live_in(self, site: SiteCrawl, family: str) -> None:
+        """An article of the site was read in `family`; in a shared crawl, say so to the
+        other workers the first time."""
+        if family not in site.article_families:
+            site.article_families.add(family)
+            if self.shared is not None:
+                self.shared.tell(ArticleFamily(site.address, family))
 
     def _send(self, site: SiteCrawl, request: Request) -> int:
         """Send a request its family held back, in the form today's lessons give its URL.
@@ -742,7 +755,9 @@ class NewsSpider(Spider):
         # its verdict is lost only once the whole crawl is quiet
         stalled = self.shared is None or self.shared.quiet()
         for site in self.sites.values():
-            if site.early_pages:  # no article was ever read: they brought nothing
+            # no article was ever read (by any worker, once the crawl is quiet): they
+            # brought nothing
+            if site.early_pages and stalled:
                 self._judge_early_pages(site)
             # a request the dupefilter or a redirect swallowed never gives its verdict
             for held in site.families.release_stalled() if stalled else ():
@@ -835,7 +850,7 @@ class NewsSpider(Spider):
             elif item is not None:
                 fruitful = site.is_new(item.url)
                 site.articles_read.add(item.url)
-                site.article_families.add(family_of(item.url))
+                self._articles_live_in(site, family_of(item.url))
                 self._queued.add(item.url)  # stored once, under its canonical URL
                 self._observe_body(site, reading, item.url)
                 yield item

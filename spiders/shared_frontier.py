@@ -13,7 +13,10 @@ finds through its own trap families, and any worker may read the page: each verd
 told to every worker (`tell`, a list in Redis that each worker reads on from where it
 stopped, `hear`), so that each judges a family, credits the families that led to an
 article and cuts a trap on the whole crawl's pages, as one process would, and the worker
-that sent the page frees its place among the pages pending there.
+that sent the page frees its place among the pages pending there. What a verdict means
+depends on the families where the site's articles live, and those are told too
+(`ArticleFamily`): a worker that has read none of a site's articles yet judges its pages
+as soon as another worker has, not when it idles.
 
 So is the wait for a site's lists: trap families wait until the site's sitemaps and feeds
 are read, and any worker may read them. The lists still open are counted in Redis
@@ -57,6 +60,14 @@ class ListsRead:
     site: str  # the site's address
 
 
+@dataclass(frozen=True)
+class ArticleFamily:
+    """A family a worker read an article of (where a new link is a new article)."""
+
+    site: str  # the site's address
+    family: str
+
+
 class SharedFrontier:
     """The shared crawl's duplicate filter and queue, as one worker's spider sees them."""
 
@@ -98,8 +109,9 @@ class SharedFrontier:
         except REDIS_ERRORS:
             return True  # the worker is stopping: nothing to wait for
 
-    def tell(self, word: Verdict | ListsRead) -> None:
-        """Tell every worker a verdict this worker gave, or that a site's lists are read."""
+    def tell(self, word: Verdict | ListsRead | ArticleFamily) -> None:
+        """Tell every worker a verdict this worker gave, that a site's lists are read, or
+        a family where the site's articles live."""
         if isinstance(word, Verdict):
             record = [
                 "verdict",
@@ -112,19 +124,21 @@ class SharedFrontier:
                 word.hopeless,
                 list(word.lineage),
             ]
+        elif isinstance(word, ArticleFamily):
+            record = ["article family", self.worker, word.site, word.family]
         else:
             record = ["lists read", self.worker, word.site]
         with contextlib.suppress(*REDIS_ERRORS):
             self.crawl.server.rpush(self.crawl.key("verdicts"), json.dumps(record))
 
-    def hear(self) -> list[Verdict | ListsRead]:
+    def hear(self) -> list[Verdict | ListsRead | ArticleFamily]:
         """What the other workers told since this worker last asked."""
         try:
             records = self.crawl.server.lrange(self.crawl.key("verdicts"), self._heard, -1)
         except REDIS_ERRORS:
             return []
         self._heard += len(records)
-        heard: list[Verdict | ListsRead] = []
+        heard: list[Verdict | ListsRead | ArticleFamily] = []
         for data in records:
             kind, teller, *rest = json.loads(data)
             if teller == self.worker:
@@ -135,6 +149,8 @@ class SharedFrontier:
                     site, family, fruitful, trusted, hopeless, tuple(lineage), sender, teller
                 )
                 heard.append(verdict)
+            elif kind == "article family":
+                heard.append(ArticleFamily(*rest))
             else:
                 heard.append(ListsRead(rest[0]))
         return heard

@@ -3,8 +3,9 @@ a real redis-server.
 
 Two workers of one crawl, built in this process: what one worker's trap families sent,
 another reads, and its verdict reaches the first (which frees the page's place, credits
-and cuts as one process would); the sitemaps one worker asks for, another may read, and
-every worker's families wait until the last is read. Reading pages is out of the
+and cuts as one process would); a worker that has read none of a site's articles judges
+its pages once another worker has; the sitemaps one worker asks for, another may read,
+and every worker's families wait until the last is read. Reading pages is out of the
 picture: verdicts are given as the spider gives them, through `_judge`.
 """
 
@@ -22,7 +23,8 @@ from spiders.news import SENDER_META_KEY
 from spiders.shared_frontier import SharedFrontier
 from spiders.site_crawl import SiteCrawl
 from spiders.site_spiders import NationworldnewsSpider
-from tests.test_spider_lessons import Engine
+from tests.test_spider_lessons import Engine, listing, read
+from tests.test_spider_sitemaps import DATELESS, LISTED
 
 PREFIX = "verdicts-test"
 SECTION = "https://nationworldnews.com/category/world/page/{}/"
@@ -153,3 +155,21 @@ def test_a_sites_sitemaps_are_asked_for_once_and_every_worker_waits_for_them(
         assert not site.families.paused and sent(first) == [SECTION.format(2)]
     finally:
         clear(first)
+
+
+@pytest.mark.e2e
+def test_pages_read_before_any_article_are_judged_once_another_worker_reads_one(
+    workers,
+) -> None:
+    first, second = workers
+    theirs = site_of(second)
+    read(second, SECTION.format(2), listing(SECTION.format(2), "story-one", "story-two"))
+    assert len(theirs.early_pages) == 1  # which links lead to articles is not known yet
+    server = second.shared.crawl.server
+    server.set(PREFIX + ":busy:first", 1)  # the first worker is reading pages
+    second.spider_idle(second)
+    assert len(theirs.early_pages) == 1  # it may yet read an article
+    read(first, LISTED, DATELESS)  # it does
+    second._hear(now=True)
+    assert theirs.early_pages == []
+    assert theirs.families.families[family_of(SECTION.format(2))].fetched == 1

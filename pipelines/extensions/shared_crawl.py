@@ -218,7 +218,8 @@ class SharedCrawl:
         self.crawler = crawler
         self.server = redis.Redis.from_url(url, socket_timeout=10)
         self.worker = worker_name()
-        self.prefix = ""
+        # the spider's name; known before its spider_opened handlers (and this one) run
+        self.prefix = crawler.spidercls.name
         self._last_beat = 0.0
         self._alive: Any = None
         self.lost = False

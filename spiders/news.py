@@ -422,13 +422,15 @@ class NewsSpider(Spider):
         """One of the site's lists is read; once all are, its trap families go on (in a
         shared crawl, every worker's: the crawl counts the lists open)."""
         if self.shared is None:
-            released = site.listing_done()
+            for held in site.listing_done():
+                self._send(site, held)
         elif self.shared.lists_open(site.address, -1) <= 0:
             self.shared.tell(ListsRead(site.address))
-            released = site.families.resume() if site.families.paused else []
-        else:
-            released = []
-        for held in released:
+            self._lists_read(site)
+
+    def _lists_read(self, site: SiteCrawl) -> None:
+        """Every list of the site is read (in a shared crawl): its trap families go on."""
+        for held in site.families.resume() if site.families.paused else ():
             self._send(site, held)
 
     def listing_failed(self, failure: Failure) -> Failure | None:
@@ -630,8 +632,7 @@ class NewsSpider(Spider):
             if site is None:
                 continue
             if isinstance(word, ListsRead):
-                for held in site.families.resume() if site.families.paused else ():
-                    self._send(site, held)
+                self._lists_read(site)
                 continue
             if isinstance(word, ArticleFamily):
                 site.article_families.add(word.family)

@@ -50,7 +50,6 @@ class Verdict:
     hopeless: bool
     lineage: tuple[str, ...]
     sender: str  # the worker whose trap families sent the page
-    judge: str = ""  # the worker that read the page
 
 
 @dataclass(frozen=True)
@@ -145,9 +144,7 @@ class SharedFrontier:
                 continue
             if kind == "verdict":
                 sender, site, family, fruitful, trusted, hopeless, lineage = rest
-                verdict = Verdict(
-                    site, family, fruitful, trusted, hopeless, tuple(lineage), sender, teller
-                )
+                verdict = Verdict(site, family, fruitful, trusted, hopeless, tuple(lineage), sender)
                 heard.append(verdict)
             elif kind == "article family":
                 heard.append(ArticleFamily(*rest))

@@ -8,7 +8,6 @@ never ask a site faster than its delay, nor more at once than its concurrency.
 
 from __future__ import annotations
 
-import itertools
 import signal
 import sqlite3
 import subprocess
@@ -256,27 +255,40 @@ def two_workers_crawl(
     assert not [log for log in logs if "Summary (finished): 0 pages" in log]
 
 
-def gaps_of_two_workers(redis_url: str, archive: Path, **settings: str) -> list[float]:
-    """Two workers crawl one small replica with a delay; the gaps between the requests
-    the replica saw, in the order it saw them."""
+def times_of_two_workers(redis_url: str, archive: Path, **settings: str) -> list[float]:
+    """Two workers crawl one small replica with a delay; when each request reached the
+    replica, in order."""
     with ReplicaServer(build_site(24)) as server:
         two_workers_crawl(server, archive, redis_url, DOWNLOAD_DELAY=str(DELAY), **settings)
-        times = sorted(r.time for r in server.requests)
-    return [b - a for a, b in itertools.pairwise(times)]
+        return sorted(r.time for r in server.requests)
+
+
+def too_fast(times: list[float], lag: float = DELAY, most: int = 12) -> list[str]:
+    """Runs of requests closer together than their gos can be. Gos are a delay apart
+    (Redis's clock: test_shared_politeness.py); a request reaches the site when its worker
+    gets round to sending it, up to `lag` later when its event loop is busy. So one gap
+    may shrink by up to `lag`, but never the rate: any k + 1 requests span at least k
+    delays less the lag (a millisecond of slack for the stamps)."""
+    return [
+        f"{k + 1} requests in {times[i + k] - times[i]:.3f} s"
+        for k in range(1, most + 1)
+        for i in range(len(times) - k)
+        if times[i + k] - times[i] < k * DELAY - lag - 0.001
+    ]
 
 
 @pytest.mark.e2e
 def test_two_workers_never_ask_a_site_faster_than_its_delay(redis_url: str, tmp_path: Path) -> None:
-    gaps = gaps_of_two_workers(redis_url, tmp_path / "archive")
-    # a few ms for the server to log what the client sent at its turn
-    assert min(gaps) >= DELAY - 0.02, sorted(gaps)[:5]
+    times = times_of_two_workers(redis_url, tmp_path / "archive")
+    assert not too_fast(times), too_fast(times)[:5]
 
 
 @pytest.mark.e2e
 def test_without_shared_politeness_two_workers_do(redis_url: str, tmp_path: Path) -> None:
-    # the mechanism switched off: each worker keeps the delay for itself only
-    gaps = gaps_of_two_workers(redis_url, tmp_path / "archive", SHARED_POLITENESS="False")
-    assert min(gaps) < DELAY / 2
+    # the mechanism switched off: each worker keeps the delay for itself only, so the two
+    # together ask twice as often as a go allows
+    times = times_of_two_workers(redis_url, tmp_path / "archive", SHARED_POLITENESS="False")
+    assert too_fast(times)
 
 
 LATENCY = 0.15

@@ -8,14 +8,18 @@ slot (last in the middleware chain but the WARC capture): one Lua script, which 
 atomically with its own clock, says go when the site's last go is at least its delay old
 and fewer than its concurrency of the crawl's requests are in its hands (a lease each, in
 a sorted set per site), records the go and the request's lease, or says how long to wait
-before asking again. Two gos for one site are thus never closer than its delay, and never
-more requests at once than its concurrency, whichever workers ask. The lease is given back
-when the request leaves the downloader (`request_left_downloader`, whatever its fate) or
-fails on its way there; a worker that dies holding leases loses them when they expire
-(DOWNLOAD_TIMEOUT after they were taken, the longest a download may hold one). The
-site's delay and concurrency are its download slot's: its profile's `download_delay` and
-`concurrency`, robots.txt's Crawl-delay (`RobotsCrawlDelay`), DOWNLOAD_DELAY and
-CONCURRENT_REQUESTS_PER_DOMAIN.
+before asking again. Two gos for one site are thus never closer than its delay (on
+Redis's clock), and never more requests at once than its concurrency, whichever workers
+ask. A request reaches the site when its worker's event loop sends it, a few milliseconds
+after its go, more when the loop is busy: as with Scrapy's own delay in one process, one
+gap the site sees may shrink by that much, but lateness never adds up to a faster rate.
+
+The lease is given back when the request leaves the downloader
+(`request_left_downloader`, whatever its fate) or fails on its way there; a worker that
+dies holding leases loses them when they expire (DOWNLOAD_TIMEOUT after they were taken,
+the longest a download may hold one). The site's delay and concurrency are its download
+slot's: its profile's `download_delay` and `concurrency`, robots.txt's Crawl-delay
+(`RobotsCrawlDelay`), DOWNLOAD_DELAY and CONCURRENT_REQUESTS_PER_DOMAIN.
 
 Why a shared go and not owners: Heritrix gives each host to one crawler; here every worker
 fetches from every site, so no site waits behind one busy worker, a worker that dies
@@ -105,8 +109,6 @@ class SharedPoliteness:
         its slot will have (its profile's, else the defaults) before it has one."""
         key = request.meta.get(SLOT_META_KEY, "")
         engine = self.crawler.engine
-        if engine is None:
-            return self.default_delay, self.default_concurrency
         slot = engine.downloader.slots.get(key)
         if slot is not None:
             return slot.delay, slot.concurrency
@@ -117,8 +119,8 @@ class SharedPoliteness:
         )
 
     def _keys(self, request: Request) -> list[str]:
-        spider = self.crawler.spider
-        prefix = f"{spider.name if spider else 'crawl'}"
+        # the crawl's keys are named after its spider (SharedCrawl.prefix)
+        prefix = self.crawler.spidercls.name
         site = request.meta.get(SLOT_META_KEY)
         return [f"{prefix}:go:{site}", f"{prefix}:leases:{site}"]
 

@@ -29,7 +29,10 @@ earlier crawl cut stays cut: its lesson holds at the door too.
 
 In a crawl shared by workers each worker has its own families, and every verdict is told
 to all of them (`spiders/shared_frontier.py`): a verdict on a page another worker sent
-counts like any other but frees no place among the pages pending here (`own`).
+counts like any other but frees no place among the pages pending here (`own`). What
+the other workers sent is told too (`sent_elsewhere`): their pages still awaiting a
+verdict count against the patience here as this worker's own do, so a family is probed
+one page at a time by the whole crawl, not by each worker.
 
 Requests into a family wait in its backlog while the pages still waiting for a verdict
 would already spend what is left of its patience, so a burst of links to one family
@@ -150,6 +153,8 @@ class Family:
     fruitful: int = 0
     streak: int = 0  # fruitless verdicts since the last fruitful one
     pending: int = 0  # pages sent into the family and not judged yet
+    # pages other workers of a shared crawl sent into the family, not judged yet (URLs)
+    elsewhere: set[str] = field(default_factory=set)
     cut: bool = False
     example: str = ""  # a URL of the family, for the log
     backlog: Backlog = field(default_factory=Backlog)
@@ -178,9 +183,10 @@ class Family:
         """Whether one more page may go out now: never more pending than the patience left,
         and one at a time until the family has brought an article (its first pages may
         teach a lesson, a meaningless parameter, that makes the next ones unnecessary)."""
-        if self.fruitful == 0 and self.pending > 0:
+        in_flight = self.pending + len(self.elsewhere)
+        if self.fruitful == 0 and in_flight > 0:
             return False
-        return self.pending + self.streak < self.allowance(patience)
+        return in_flight + self.streak < self.allowance(patience)
 
 
 class TrapFamilies(Generic[Held]):
@@ -202,6 +208,8 @@ class TrapFamilies(Generic[Held]):
         # requests from the site's front door, waiting for the pause to end
         self._front: list[tuple[str, Held]] = []
         self._front_instances: set[str] = set()
+        # pages judged before this worker heard that another worker sent them
+        self._judged_unsent: set[str] = set()
 
     def _family(self, key: str) -> Family:
         family = self.families.get(key)
@@ -273,6 +281,14 @@ class TrapFamilies(Generic[Held]):
         """A request into the family went out without being offered (a trusted source)."""
         self._family(key).pending += 1
 
+    def sent_elsewhere(self, key: str, url: str) -> None:
+        """Another worker of a shared crawl sent `url` into the family: it waits for a
+        verdict there, and counts here against the family's patience until it has one."""
+        if url in self._judged_unsent:  # its verdict was heard first
+            self._judged_unsent.discard(url)
+            return
+        self._family(key).elsewhere.add(url)
+
     @property
     def dropped(self) -> int:
         """Requests not sent (so far) because their family was cut."""
@@ -288,6 +304,7 @@ class TrapFamilies(Generic[Held]):
         lineage: tuple[str, ...] = (),
         hopeless: bool = False,
         own: bool = True,
+        url: str = "",
     ) -> list[Held]:
         """Record a page's verdict; return the requests its family may now send.
 
@@ -298,7 +315,8 @@ class TrapFamilies(Generic[Held]):
         its family's other members) spends at once the patience of a family that has
         brought nothing yet. A verdict on a page these families did not send (`own`
         False: another worker of a shared crawl sent it) counts like any other, but
-        frees no place among the pages pending here.
+        frees no place among the pages pending here: only the place of its `url` among
+        the pages sent elsewhere.
         """
         released: list[Held] = []
         if fruitful:
@@ -308,6 +326,10 @@ class TrapFamilies(Generic[Held]):
         family = self._family(key)
         if own:
             family.pending = max(0, family.pending - 1)
+        elif url in family.elsewhere:
+            family.elsewhere.discard(url)
+        elif url:
+            self._judged_unsent.add(url)
         family.fetched += 1
         if fruitful:
             family.fruitful += 1
@@ -369,6 +391,7 @@ class TrapFamilies(Generic[Held]):
         self.paused = False
         released = self._release_front()
         for family in list(self.families.values()):
+            family.elsewhere.clear()  # the whole crawl is quiet: nothing is in flight
             if family.backlog and not family.cut:
                 lost, family.pending = family.pending, 0
                 for _ in range(lost):

@@ -58,7 +58,14 @@ from spiders.families import family_of
 from spiders.incremental import CrawlHistory, conditional_headers, is_section_front
 from spiders.profile import WORDPRESS, SiteProfile, load_profiles
 from spiders.requisites import Requisites
-from spiders.shared_frontier import ArticleFamily, ListsRead, SharedFrontier, Verdict
+from spiders.shared_frontier import (
+    ArticleFamily,
+    ListsRead,
+    ParamLearned,
+    Sent,
+    SharedFrontier,
+    Verdict,
+)
 from spiders.site_crawl import PageSeen, SiteCrawl
 from spiders.urls import base_url_from, site_host
 
@@ -331,7 +338,11 @@ class NewsSpider(Spider):
         are sent: the crawl asked for them knowing they were archived."""
         from twisted.internet import reactor  # the one Scrapy installed, not a default
 
-        if request.meta.get(FAMILY_META_KEY) is None or not request.meta.get("redirect_urls"):
+        family = request.meta.get(FAMILY_META_KEY)
+        if family is None:
+            return
+        if not request.meta.get("redirect_urls"):
+            self._tell_sent(request, family)
             return
         site = self.site_of_request(request)
         if site is None:
@@ -347,6 +358,15 @@ class NewsSpider(Spider):
             reactor.callLater(0, self._judge, site, request, fruitful=False)
             raise IgnoreRequest(f"redirect to a page already asked for: {url}")
         self._queued.add(url)
+
+    def _tell_sent(self, request: Request, family: str) -> None:
+        """In a shared crawl, tell the other workers a page this worker's families sent
+        (now in the crawl's queue: no other worker had asked for it)."""
+        if self.shared is None or request.meta.get(SENDER_META_KEY) != self.shared.worker:
+            return
+        site = self.site_of_request(request)
+        if site is not None:
+            self.shared.tell(Sent(site.address, family, request.url))
 
     def learned_duplicate(self, request: Request) -> str | None:
         """The URL of a page already asked for that `request` is, by what the crawl has
@@ -601,6 +621,7 @@ class NewsSpider(Spider):
         trusted = bool(request.meta.get(TRUSTED_META_KEY))
         lineage = tuple(request.meta.get(LINEAGE_META_KEY, ()))
         sender = request.meta.get(SENDER_META_KEY)
+        url = (request.meta.get("redirect_urls") or [request.url])[0]  # as it was sent
         verdicts = site.families.judge(
             family,
             fruitful,
@@ -608,9 +629,12 @@ class NewsSpider(Spider):
             lineage=lineage,
             hopeless=hopeless,
             own=self.shared is None or sender in (None, self.shared.worker),
+            url=url,
         )
         if self.shared is not None:
-            verdict = Verdict(site.address, family, fruitful, trusted, hopeless, lineage, sender)
+            verdict = Verdict(
+                site.address, family, fruitful, trusted, hopeless, lineage, sender, url
+            )
             self.shared.tell(verdict)
         for held in verdicts:
             self._send(site, held)
@@ -639,6 +663,13 @@ class NewsSpider(Spider):
                 if site.early_pages:
                     self._judge_early_pages(site)
                 continue
+            if isinstance(word, Sent):
+                site.families.sent_elsewhere(word.family, word.url)
+                continue
+            if isinstance(word, ParamLearned):
+                site.adopt_params({word.name})
+                self.crawler.stats.inc_value("shared/params_heard")
+                continue
             released = site.families.judge(
                 word.family,
                 word.fruitful,
@@ -646,6 +677,7 @@ class NewsSpider(Spider):
                 lineage=word.lineage,
                 hopeless=word.hopeless,
                 own=word.sender == self.shared.worker,
+                url=word.url,
             )
             for held in released:
                 self._send(site, held)
@@ -1031,6 +1063,8 @@ class NewsSpider(Spider):
                 canonical or "the same page without it",
             )
             self._remember(site, MEANINGLESS_PARAM, name, evidence, None)
+            if self.shared is not None:
+                self.shared.tell(ParamLearned(site.address, name))
 
     def _known_outcome(self, site: SiteCrawl, response: Response) -> Iterator[ArticleStatusItem]:
         """An archived URL answered with nothing new: unchanged (304, same bytes) or gone."""

@@ -13,7 +13,12 @@ finds through its own trap families, and any worker may read the page: each verd
 told to every worker (`tell`, a list in Redis that each worker reads on from where it
 stopped, `hear`), so that each judges a family, credits the families that led to an
 article and cuts a trap on the whole crawl's pages, as one process would, and the worker
-that sent the page frees its place among the pages pending there. What a verdict means
+that sent the page frees its place among the pages pending there. What each worker
+sends into a family is told as well (`Sent`), so that the pages in flight anywhere count
+against the family's patience everywhere: a family not yet proven is probed one page at
+a time by the whole crawl, not by each worker. So is a query parameter a worker learned
+to change nothing (`ParamLearned`): the others drop it from their links at once instead
+of paying again for the pages that teach it. What a verdict means
 depends on the families where the site's articles live, and those are told too
 (`ArticleFamily`): a worker that has read none of a site's articles yet judges its pages
 as soon as another worker has, not when it idles.
@@ -50,6 +55,24 @@ class Verdict:
     hopeless: bool
     lineage: tuple[str, ...]
     sender: str  # the worker whose trap families sent the page
+    url: str = ""  # the page as it was sent (before any redirect)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A page a worker's trap families sent into a family, as it tells the others."""
+
+    site: str  # the site's address
+    family: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ParamLearned:
+    """A query parameter a worker learned changes nothing on a site."""
+
+    site: str  # the site's address
+    name: str
 
 
 @dataclass(frozen=True)
@@ -108,9 +131,10 @@ class SharedFrontier:
         except REDIS_ERRORS:
             return True  # the worker is stopping: nothing to wait for
 
-    def tell(self, word: Verdict | ListsRead | ArticleFamily) -> None:
-        """Tell every worker a verdict this worker gave, that a site's lists are read, or
-        a family where the site's articles live."""
+    def tell(self, word: Verdict | Sent | ParamLearned | ListsRead | ArticleFamily) -> None:
+        """Tell every worker a verdict this worker gave, a page it sent into a family, a
+        parameter it learned, that a site's lists are read, or a family where the site's
+        articles live."""
         if isinstance(word, Verdict):
             record = [
                 "verdict",
@@ -122,7 +146,12 @@ class SharedFrontier:
                 word.trusted,
                 word.hopeless,
                 list(word.lineage),
+                word.url,
             ]
+        elif isinstance(word, Sent):
+            record = ["sent", self.worker, word.site, word.family, word.url]
+        elif isinstance(word, ParamLearned):
+            record = ["param", self.worker, word.site, word.name]
         elif isinstance(word, ArticleFamily):
             record = ["article family", self.worker, word.site, word.family]
         else:
@@ -130,22 +159,28 @@ class SharedFrontier:
         with contextlib.suppress(*REDIS_ERRORS):
             self.crawl.server.rpush(self.crawl.key("verdicts"), json.dumps(record))
 
-    def hear(self) -> list[Verdict | ListsRead | ArticleFamily]:
+    def hear(self) -> list[Verdict | Sent | ParamLearned | ListsRead | ArticleFamily]:
         """What the other workers told since this worker last asked."""
         try:
             records = self.crawl.server.lrange(self.crawl.key("verdicts"), self._heard, -1)
         except REDIS_ERRORS:
             return []
         self._heard += len(records)
-        heard: list[Verdict | ListsRead | ArticleFamily] = []
+        heard: list[Verdict | Sent | ParamLearned | ListsRead | ArticleFamily] = []
         for data in records:
             kind, teller, *rest = json.loads(data)
             if teller == self.worker:
                 continue
             if kind == "verdict":
-                sender, site, family, fruitful, trusted, hopeless, lineage = rest
-                verdict = Verdict(site, family, fruitful, trusted, hopeless, tuple(lineage), sender)
+                sender, site, family, fruitful, trusted, hopeless, lineage, url = rest
+                verdict = Verdict(
+                    site, family, fruitful, trusted, hopeless, tuple(lineage), sender, url
+                )
                 heard.append(verdict)
+            elif kind == "sent":
+                heard.append(Sent(*rest))
+            elif kind == "param":
+                heard.append(ParamLearned(*rest))
             elif kind == "article family":
                 heard.append(ArticleFamily(*rest))
             else:

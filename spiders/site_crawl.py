@@ -79,9 +79,14 @@ class SiteCrawl:
         paused = self.families.paused
         self.families = TrapFamilies(self.families.patience, cut=lessons.trap_families)
         self.families.paused = paused
-        self.queries.meaningless |= lessons.meaningless_params
-        self.policy.learn_params(lessons.meaningless_params)
+        self.adopt_params(lessons.meaningless_params)
         self.article_families |= {family_of(url) for url in history.articles}
+
+    def adopt_params(self, names: set[str]) -> None:
+        """Query parameters learned elsewhere (an earlier crawl, another worker) to change
+        nothing: dropped from every link from now on, not learned again here."""
+        self.queries.meaningless |= names
+        self.policy.learn_params(names)
 
     def listing_done(self) -> list[Any]:
         """A sitemap or feed has been read (or failed): once all have, the families go on;

@@ -234,6 +234,34 @@ def test_a_verdict_on_a_page_another_worker_sent_counts_but_frees_no_place() -> 
     assert families.is_cut(key)  # cut on the crawl's verdicts, not on this worker's alone
 
 
+def test_pages_another_worker_sent_count_against_the_patience_until_judged() -> None:
+    families = TrapFamilies(patience=2)
+    key = "/x/{n}/"
+    families.sent_elsewhere(key, f"{SITE}/x/1/")
+    # unproven, and a page of it is out elsewhere: the crawl probes it one page at a time
+    assert families.offer(key, f"{SITE}/x/2/", "2") is None
+    # its verdict, heard: that page's place is free, and the page held here goes
+    assert families.judge(key, False, own=False, url=f"{SITE}/x/1/") == ["2"]
+    assert families.families[key].elsewhere == set()
+
+
+def test_a_verdict_heard_before_its_page_was_told_sent_leaves_nothing_in_flight() -> None:
+    families = TrapFamilies(patience=5)
+    key = "/x/{n}/"
+    families.judge(key, False, own=False, url=f"{SITE}/x/1/")
+    families.sent_elsewhere(key, f"{SITE}/x/1/")  # told late: it was judged already
+    assert families.families[key].elsewhere == set()
+    assert families.offer(key, f"{SITE}/x/2/", "2") == "2"
+
+
+def test_a_quiet_crawl_has_nothing_in_flight_elsewhere() -> None:
+    families = TrapFamilies(patience=5)
+    key = "/x/{n}/"
+    families.sent_elsewhere(key, f"{SITE}/x/1/")  # its verdict never came (a lost worker)
+    assert families.offer(key, f"{SITE}/x/2/", "2") is None
+    assert families.release_stalled() == ["2"]
+
+
 def test_patience_must_be_positive() -> None:
     with pytest.raises(ValueError, match="patience"):
         TrapFamilies(patience=0)

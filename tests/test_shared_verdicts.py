@@ -129,6 +129,34 @@ def test_an_idle_worker_waits_for_the_verdicts_other_workers_owe_it(workers) -> 
     assert (family.fetched, family.streak, sent(first)) == (1, 1, [SECTION.format(3)])
 
 
+@pytest.mark.e2e
+def test_a_page_one_worker_sent_holds_back_the_others_in_an_unproven_family(workers) -> None:
+    first, second = workers
+    site, theirs = site_of(first), site_of(second)
+    request = first._page_request(site, SECTION.format(2))
+    first.request_scheduled(request, first)  # in the crawl's queue: told to the others
+    second._hear(now=True)
+    # the family has brought nothing yet: the whole crawl probes it one page at a time
+    assert second._page_request(theirs, SECTION.format(3)) is None
+    second._judge(theirs, request, fruitful=False)  # the second worker read the page
+    assert sent(second) == [SECTION.format(3)]  # its place is free: the page held goes
+
+
+@pytest.mark.e2e
+def test_a_parameter_one_worker_learned_is_dropped_by_the_others(workers) -> None:
+    first, second = workers
+    page = listing(SECTION.format(2), "story-one", "story-two")
+    read(first, LISTED, DATELESS)  # an article: links to its family are articles
+    read(first, SECTION.format(2), page)
+    read(first, SECTION.format(2) + "?view=list", page)  # the same page, another layout
+    assert "view" in site_of(first).queries.meaningless
+    theirs = site_of(second)
+    assert theirs.policy.canonical(SECTION.format(5) + "?view=grid").endswith("?view=grid")
+    second._hear(now=True)
+    assert theirs.policy.canonical(SECTION.format(5) + "?view=grid") == SECTION.format(5)
+    assert "view" in theirs.queries.meaningless  # not to be learned again
+
+
 def sent(spider: NationworldnewsSpider) -> list[str]:
     """The URLs a worker's spider sent to its engine."""
     return [request.url for request in spider.crawler.engine.sent]

@@ -892,6 +892,9 @@ class NewsSpider(Spider):
         links = [url for link in page.links if (url := site.policy.follow(link))]
         # links to pages no one had asked for (new articles, once it is known what one is)
         fresh = [u for u in dict.fromkeys(links) if not self._asked_for(site, u)]
+        if self.shared is not None:  # no other worker either
+            taken = self.shared.asked_any(fresh)
+            fresh = [u for u in fresh if u not in taken]
         seen = PageSeen(
             response.request, response.url, page.canonical_url, page.is_article, links, fresh
         )

@@ -13,7 +13,9 @@ finds through its own trap families, and any worker may read the page: each verd
 told to every worker (`tell`, a list in Redis that each worker reads on from where it
 stopped, `hear`), so that each judges a family, credits the families that led to an
 article and cuts a trap on the whole crawl's pages, as one process would, and the worker
-that sent the page frees its place among the pages pending there. What each worker
+that sent the page frees its place among the pages pending there. A page is fruitful when
+it links to a page no worker has asked for (`asked_any`, the shared duplicate filter),
+not merely one this worker has not. What each worker
 sends into a family is told as well (`Sent`), so that the pages in flight anywhere count
 against the family's patience everywhere: a family not yet proven is probed one page at
 a time by the whole crawl, not by each worker. So is a query parameter a worker learned
@@ -123,6 +125,18 @@ class SharedFrontier:
             return bool(self.dupefilter.server.sismember(self.dupefilter.key, fingerprint))
         except REDIS_ERRORS:
             return False
+
+    def asked_any(self, urls: list[str]) -> set[str]:
+        """Those of the URLs a worker asked for already (or skipped as unchanged): one
+        round trip for all."""
+        if not urls:
+            return set()
+        fingerprints = [self.dupefilter.request_fingerprint(Request(url)) for url in urls]
+        try:
+            found = self.dupefilter.server.smismember(self.dupefilter.key, fingerprints)
+        except REDIS_ERRORS:
+            return set()
+        return {url for url, asked in zip(urls, found, strict=True) if asked}
 
     def quiet(self) -> bool:
         """Whether the crawl has nothing queued and no other worker is busy."""

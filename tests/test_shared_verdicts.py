@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import pytest
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.test import get_crawler
+from scrapy_redis.dupefilter import RFPDupeFilter
 
 from pipelines.extensions.shared_crawl import SharedCrawl, shared_settings
 from spiders.families import family_of
@@ -39,7 +40,7 @@ def worker(redis_url: str, name: str, *, lists_read: bool = True) -> Nationworld
     crawler.engine = Engine()
     crawl = SharedCrawl(crawler, redis_url)
     crawl.worker, crawl.prefix = name, PREFIX
-    spider.shared = SharedFrontier(None, crawl)
+    spider.shared = SharedFrontier(RFPDupeFilter(crawl.server, f"{PREFIX}:dupefilter"), crawl)
     for site in spider.sites.values():
         if lists_read:
             site.families.paused = False
@@ -140,6 +141,21 @@ def test_a_page_one_worker_sent_holds_back_the_others_in_an_unproven_family(work
     assert second._page_request(theirs, SECTION.format(3)) is None
     second._judge(theirs, request, fruitful=False)  # the second worker read the page
     assert sent(second) == [SECTION.format(3)]  # its place is free: the page held goes
+
+
+@pytest.mark.e2e
+def test_a_link_another_worker_asked_for_is_not_fresh(workers) -> None:
+    first, second = workers
+    read(first, LISTED, DATELESS)  # an article: links to its family are articles
+    read(second, LISTED, DATELESS)
+    story = "https://nationworldnews.com/story-one/"
+    first.shared.skip(story)  # the first worker asked for it (or a sitemap showed it)
+    read(second, SECTION.format(2), listing(SECTION.format(2), "story-one"))
+    family = site_of(second).families.families[family_of(SECTION.format(2))]
+    # new to the second worker, not to the crawl: the page brought nothing
+    assert (family.fetched, family.fruitful, family.streak) == (1, 0, 1)
+    read(second, SECTION.format(3), listing(SECTION.format(3), "story-two"))
+    assert (family.fetched, family.fruitful) == (2, 1)  # new to the crawl: fruitful
 
 
 @pytest.mark.e2e

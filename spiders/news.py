@@ -641,9 +641,10 @@ class NewsSpider(Spider):
         self._note_cut(site)
 
     def _hear(self, *, now: bool = False) -> None:
-        """Count the verdicts the other workers of a shared crawl gave since the last time,
-        and learn the sites whose lists they read and the families where they read
-        articles (every HEAR_EVERY seconds, or `now`); send what may then be sent."""
+        """Count the verdicts the other workers of a shared crawl gave since the last time
+        and the pages they sent into families, and learn the parameters they learned, the
+        sites whose lists they read and the families where they read articles (every
+        HEAR_EVERY seconds, or `now`); send what may then be sent."""
         if self.shared is None:
             return
         clock = time.monotonic()

@@ -1,4 +1,5 @@
-"""A re-run shared by workers: what one worker must hear of the others' sitemaps.
+"""What each worker of a shared crawl must hear of the others: what their sitemaps showed
+unchanged, what they asked for, their trap verdicts and lessons, the lists they read.
 
 A re-run skips the archived articles its sitemaps show unchanged and, at its end, revisits
 the archived articles no sitemap listed (`spiders/incremental.py`). In a crawl shared
@@ -13,17 +14,17 @@ finds through its own trap families, and any worker may read the page: each verd
 told to every worker (`tell`, a list in Redis that each worker reads on from where it
 stopped, `hear`), so that each judges a family, credits the families that led to an
 article and cuts a trap on the whole crawl's pages, as one process would, and the worker
-that sent the page frees its place among the pages pending there. A page is fruitful when
-it links to a page no worker has asked for (`asked_any`, the shared duplicate filter),
-not merely one this worker has not. What each worker
-sends into a family is told as well (`Sent`), so that the pages in flight anywhere count
-against the family's patience everywhere: a family not yet proven is probed one page at
-a time by the whole crawl, not by each worker. So is a query parameter a worker learned
-to change nothing (`ParamLearned`): the others drop it from their links at once instead
-of paying again for the pages that teach it. What a verdict means
-depends on the families where the site's articles live, and those are told too
-(`ArticleFamily`): a worker that has read none of a site's articles yet judges its pages
-as soon as another worker has, not when it idles.
+that sent the page frees its place among the pages pending there. A page is fruitful
+when it links to a page no worker has asked for (`asked_any`, the shared duplicate
+filter), not merely one this worker has not. What each worker sends into a family is
+told as well (`Sent`), so that the pages in flight anywhere count against the family's
+patience everywhere: a family not yet proven is probed one page at a time by the whole
+crawl, not by each worker. So is a query parameter a worker learned to change nothing
+(`ParamLearned`): the others drop it from their links at once instead of paying again
+for the pages that teach it. What a verdict means depends on the families where the
+site's articles live, and those are told too (`ArticleFamily`): a worker that has read
+none of a site's articles yet judges its pages as soon as another worker has, not when
+it idles.
 
 So is the wait for a site's lists: trap families wait until the site's sitemaps and feeds
 are read, and any worker may read them. The lists still open are counted in Redis

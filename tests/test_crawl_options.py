@@ -99,6 +99,9 @@ def test_warc_files_rotate_and_every_fetch_points_at_its_record(crawl_without_ro
         assert record.rec_headers.get_header("WARC-Target-URI") == url
 
 
+LAG = 0.1
+
+
 def test_robots_crawl_delay_is_honoured_even_with_autothrottle(tmp_path: Path) -> None:
     delay = 0.4
     with ReplicaServer(articles=5, crawl_delay=delay) as server:
@@ -115,7 +118,10 @@ def test_robots_crawl_delay_is_honoured_even_with_autothrottle(tmp_path: Path) -
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(times) >= 5
     gaps = [later - earlier for earlier, later in itertools.pairwise(times[1:])]
-    assert min(gaps) >= delay * 0.95, gaps
+    # Scrapy keeps the delay between handing requests to the network; one may leave up to
+    # an event-loop turn late (LAG), so one gap may shrink by that much, never all of them
+    assert min(gaps) >= delay - LAG, gaps
+    assert times[-1] - times[1] >= delay * (len(times) - 2) - LAG, gaps
 
 
 @pytest.mark.parametrize(

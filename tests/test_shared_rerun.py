@@ -12,10 +12,12 @@ states into one archive.
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from redis import Redis
 
 from archive.boilerplate import paragraph_key
 from archive.db import open_history
@@ -233,12 +235,28 @@ class Crawls:
 SETTINGS = {"FETCH_REQUISITES": "False"}
 
 
-def shared_crawl(base: str, archive: Path, redis_url: str) -> tuple[list[str], str]:
+def shared_crawl(server: ReplicaServer, archive: Path, redis_url: str) -> tuple[list[str], str]:
     """Two workers share a crawl of the replica; their shards are merged into `archive`.
-    Returns the workers' logs and what `merge` said."""
-    command = crawl_command("news", base + "/", archive, REDIS_URL=redis_url, **SETTINGS)
-    workers = [start_crawl(command) for _ in range(WORKERS)]
+    Returns the workers' logs and what `merge` said.
+
+    The replica answers nothing until both workers have joined the crawl: a re-run that
+    has little to do is over in a second or two, and a worker started after the other
+    has finished begins a crawl of its own (the crawl it was meant for has ended)."""
+    command = crawl_command("news", server.base_url + "/", archive, REDIS_URL=redis_url, **SETTINGS)
+    redis = Redis.from_url(redis_url)
+    server.gate.clear()
+    try:
+        workers = [start_crawl(command) for _ in range(WORKERS)]
+        deadline = time.monotonic() + 120
+        while len(list(redis.scan_iter("news:alive:*"))) < WORKERS:
+            assert time.monotonic() < deadline, "the workers did not join the crawl"
+            assert all(w.poll() is None for w in workers), "a worker stopped before joining"
+            time.sleep(0.05)
+    finally:
+        server.gate.set()
     logs = [worker.communicate(timeout=600)[1] for worker in workers]
+    # one crawl, shared: only one worker found itself the last one
+    assert sum("Last worker of the shared crawl" in log for log in logs) == 1
     assert [w.returncode for w in workers] == [0] * WORKERS, [log[-3000:] for log in logs]
     shards = sorted(str(p) for p in (archive / "shards").iterdir())
     merged = archive_command("merge", *shards, "--into", str(archive))
@@ -254,14 +272,14 @@ def crawls(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Crawls:
         first = server.site
         done = run_crawl("news", server.base_url + "/", single, **SETTINGS)
         assert done.returncode == 0, done.stderr[-3000:]
-        shared_crawl(server.base_url, shared, redis_url)
+        shared_crawl(server, shared, redis_url)
         server.site = evolve_site(first)
         server.clear_requests()
         done = run_crawl("news", server.base_url + "/", single, **SETTINGS)
         assert done.returncode == 0, done.stderr[-3000:]
         single_rerun = server.requests
         server.clear_requests()
-        logs, output = shared_crawl(server.base_url, shared, redis_url)
+        logs, output = shared_crawl(server, shared, redis_url)
         return Crawls(
             server.base_url,
             first,

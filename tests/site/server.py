@@ -104,6 +104,10 @@ class ReplicaServer:
         self.crawl_delay = crawl_delay
         # every answer takes this long at least (a slow backend), so that requests overlap
         self.latency = latency
+        # cleared, requests wait (unanswered) until it is set again: a test holds a crawl
+        # back until all its workers have joined
+        self.gate = threading.Event()
+        self.gate.set()
         self.in_flight = 0
         # the most requests the server was answering at once
         self.most_in_flight = 0
@@ -262,6 +266,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, head: bool) -> None:
         replica = self.server.replica
+        replica.gate.wait(timeout=120)
         replica._answering(1)
         # answered once the reply is ready, before it is sent: a client cannot have seen
         # an answer (and sent its next request) while the server still counts it
